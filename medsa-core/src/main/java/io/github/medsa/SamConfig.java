@@ -1,0 +1,263 @@
+package io.github.medsa;
+
+import static com.google.common.base.Preconditions.checkArgument;
+
+import com.google.common.collect.ImmutableList;
+import com.google.common.primitives.Doubles;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The sizes of a Segment Anything model: an immutable value.
+ *
+ * <p>{@link #VIT_B}, {@link #VIT_L} and {@link #VIT_H} are exactly the reference presets
+ * ({@code build_sam.py}); {@link #builder()} makes custom sizes. {@code imageSize} is the side of the square
+ * the encoder sees; {@code pretrainImageSize} is the side the checkpoint was trained at, which fixes the shape
+ * of {@code pos_embed} and of the global blocks' relative-position tables. When the two differ the tables are
+ * resized on the fly (bicubic and linear, as the reference does), so a 1024-pixel checkpoint runs at 256.
+ */
+public record SamConfig(
+    int imageSize,
+    int pretrainImageSize,
+    int patchSize,
+    int encoderEmbedDim,
+    int encoderDepth,
+    int encoderNumHeads,
+    double mlpRatio,
+    List<Integer> globalAttnIndexes,
+    int windowSize,
+    double encoderLayerNormEps,
+    int promptEmbedDim,
+    int maskInChans,
+    int decoderDepth,
+    int decoderMlpDim,
+    int decoderNumHeads,
+    int attentionDownsampleRate,
+    int numMultimaskOutputs,
+    int iouHeadDepth,
+    int iouHeadHiddenDim,
+    double decoderLayerNormEps,
+    double[] pixelMean,
+    double[] pixelStd) {
+
+  private static final double[] SAM_PIXEL_MEAN = {123.675, 116.28, 103.53};
+  private static final double[] SAM_PIXEL_STD = {58.395, 57.12, 57.375};
+
+  /** SAM ViT-B ({@code sam_vit_b_01ec64.pth}). */
+  public static final SamConfig VIT_B = samPreset(768, 12, 12, List.of(2, 5, 8, 11));
+  /** SAM ViT-L ({@code sam_vit_l_0b3195.pth}). */
+  public static final SamConfig VIT_L = samPreset(1024, 24, 16, List.of(5, 11, 17, 23));
+  /** SAM ViT-H ({@code sam_vit_h_4b8939.pth}). */
+  public static final SamConfig VIT_H = samPreset(1280, 32, 16, List.of(7, 15, 23, 31));
+
+  public SamConfig {
+    checkArgument(patchSize > 0, "patchSize must be positive, got %s", patchSize);
+    checkArgument(imageSize > 0 && imageSize % patchSize == 0,
+        "imageSize must be a positive multiple of patchSize %s, got %s", patchSize, imageSize);
+    checkArgument(pretrainImageSize > 0 && pretrainImageSize % patchSize == 0,
+        "pretrainImageSize must be a positive multiple of patchSize %s, got %s", patchSize, pretrainImageSize);
+    checkArgument(encoderNumHeads > 0 && encoderEmbedDim > 0 && encoderEmbedDim % encoderNumHeads == 0,
+        "encoderEmbedDim %s must be a positive multiple of encoderNumHeads %s", encoderEmbedDim, encoderNumHeads);
+    checkArgument(encoderDepth > 0, "encoderDepth must be positive, got %s", encoderDepth);
+    checkArgument(mlpRatio > 0 && (int) (encoderEmbedDim * mlpRatio) > 0, "mlpRatio must be positive, got %s", mlpRatio);
+    globalAttnIndexes = ImmutableList.copyOf(globalAttnIndexes);
+    for (int i : globalAttnIndexes) {
+      checkArgument(i >= 0 && i < encoderDepth, "global attention index %s outside blocks 0..%s", i, encoderDepth - 1);
+    }
+    checkArgument(windowSize > 0, "windowSize must be positive, got %s", windowSize);
+    checkArgument(encoderLayerNormEps > 0 && decoderLayerNormEps > 0, "LayerNorm eps must be positive");
+    checkArgument(promptEmbedDim > 0 && promptEmbedDim % 8 == 0,
+        "promptEmbedDim must be a positive multiple of 8 (the decoder upscales to dim/8 channels), got %s",
+        promptEmbedDim);
+    checkArgument(promptEmbedDim % 2 == 0, "promptEmbedDim must be even (sin and cos halves)");
+    checkArgument(maskInChans >= 4, "maskInChans must be at least 4, got %s", maskInChans);
+    checkArgument(maskInChans % 4 == 0, "maskInChans must be a multiple of 4, got %s", maskInChans);
+    checkArgument(decoderDepth > 0 && decoderMlpDim > 0, "decoder depth and MLP dim must be positive");
+    checkArgument(attentionDownsampleRate > 0 && promptEmbedDim % attentionDownsampleRate == 0,
+        "promptEmbedDim %s must be divisible by attentionDownsampleRate %s", promptEmbedDim, attentionDownsampleRate);
+    checkArgument(decoderNumHeads > 0 && (promptEmbedDim / attentionDownsampleRate) % decoderNumHeads == 0,
+        "decoder attention width %s must be divisible by decoderNumHeads %s",
+        promptEmbedDim / attentionDownsampleRate, decoderNumHeads);
+    checkArgument(numMultimaskOutputs > 0, "numMultimaskOutputs must be positive");
+    checkArgument(iouHeadDepth > 0 && iouHeadHiddenDim > 0, "IoU head depth and width must be positive");
+    checkArgument(pixelMean != null && pixelMean.length == 3, "pixelMean needs 3 values (R, G, B)");
+    checkArgument(pixelStd != null && pixelStd.length == 3, "pixelStd needs 3 values (R, G, B)");
+    for (double s : pixelStd) {
+      checkArgument(s > 0, "pixelStd values must be positive, got %s", Arrays.toString(pixelStd));
+    }
+    pixelMean = pixelMean.clone();
+    pixelStd = pixelStd.clone();
+  }
+
+  private static SamConfig samPreset(int dim, int depth, int heads, List<Integer> global) {
+    return new Builder().encoder(dim, depth, heads).globalAttnIndexes(global).build();
+  }
+
+  /** A builder starting from the ViT-B preset. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /** Side of the token grid the encoder works on ({@code imageSize / patchSize}). */
+  public int gridSize() {
+    return imageSize / patchSize;
+  }
+
+  /** Side of the token grid the checkpoint was trained on: the shape of {@code pos_embed}. */
+  public int pretrainGridSize() {
+    return pretrainImageSize / patchSize;
+  }
+
+  public int encoderHeadDim() {
+    return encoderEmbedDim / encoderNumHeads;
+  }
+
+  public int mlpDim() {
+    return (int) (encoderEmbedDim * mlpRatio);
+  }
+
+  public boolean isGlobal(int block) {
+    return globalAttnIndexes.contains(block);
+  }
+
+  /** Number of mask tokens in the decoder: the multimask outputs plus the single-mask token. */
+  public int numMaskTokens() {
+    return numMultimaskOutputs + 1;
+  }
+
+  /** Side of the low-resolution masks the decoder predicts (4 x the embedding grid). */
+  public int lowResMaskSize() {
+    return 4 * gridSize();
+  }
+
+  @Override
+  public double[] pixelMean() {
+    return pixelMean.clone();
+  }
+
+  @Override
+  public double[] pixelStd() {
+    return pixelStd.clone();
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof SamConfig c
+        && imageSize == c.imageSize && pretrainImageSize == c.pretrainImageSize && patchSize == c.patchSize
+        && encoderEmbedDim == c.encoderEmbedDim && encoderDepth == c.encoderDepth
+        && encoderNumHeads == c.encoderNumHeads && Double.compare(mlpRatio, c.mlpRatio) == 0
+        && globalAttnIndexes.equals(c.globalAttnIndexes) && windowSize == c.windowSize
+        && Double.compare(encoderLayerNormEps, c.encoderLayerNormEps) == 0
+        && promptEmbedDim == c.promptEmbedDim && maskInChans == c.maskInChans
+        && decoderDepth == c.decoderDepth && decoderMlpDim == c.decoderMlpDim
+        && decoderNumHeads == c.decoderNumHeads && attentionDownsampleRate == c.attentionDownsampleRate
+        && numMultimaskOutputs == c.numMultimaskOutputs && iouHeadDepth == c.iouHeadDepth
+        && iouHeadHiddenDim == c.iouHeadHiddenDim
+        && Double.compare(decoderLayerNormEps, c.decoderLayerNormEps) == 0
+        && Arrays.equals(pixelMean, c.pixelMean) && Arrays.equals(pixelStd, c.pixelStd);
+  }
+
+  @Override
+  public int hashCode() {
+    return java.util.Objects.hash(imageSize, pretrainImageSize, patchSize, encoderEmbedDim, encoderDepth,
+        encoderNumHeads, mlpRatio, globalAttnIndexes, windowSize, promptEmbedDim, maskInChans, decoderMlpDim,
+        decoderNumHeads, Arrays.hashCode(pixelMean), Arrays.hashCode(pixelStd));
+  }
+
+  @Override
+  public String toString() {
+    return "SamConfig{image " + imageSize + " (pretrained at " + pretrainImageSize + "), patch " + patchSize
+        + ", encoder " + encoderEmbedDim + "x" + encoderDepth + " blocks, " + encoderNumHeads + " heads, global "
+        + globalAttnIndexes + ", window " + windowSize + ", prompt dim " + promptEmbedDim + ", decoder MLP "
+        + decoderMlpDim + ", " + decoderNumHeads + " heads, mean " + Doubles.join("/", pixelMean) + ", std "
+        + Doubles.join("/", pixelStd) + "}";
+  }
+
+  /** Builder for custom sizes; every field starts at the ViT-B preset. */
+  public static final class Builder {
+    private int imageSize = 1024;
+    private Integer pretrainImageSize;
+    private int patchSize = 16;
+    private int encoderEmbedDim = 768;
+    private int encoderDepth = 12;
+    private int encoderNumHeads = 12;
+    private double mlpRatio = 4.0;
+    private List<Integer> globalAttnIndexes = List.of(2, 5, 8, 11);
+    private int windowSize = 14;
+    private double encoderLayerNormEps = 1e-6;
+    private int promptEmbedDim = 256;
+    private int maskInChans = 16;
+    private int decoderDepth = 2;
+    private int decoderMlpDim = 2048;
+    private int decoderNumHeads = 8;
+    private int attentionDownsampleRate = 2;
+    private int numMultimaskOutputs = 3;
+    private int iouHeadDepth = 3;
+    private int iouHeadHiddenDim = 256;
+    private double decoderLayerNormEps = 1e-5;
+    private double[] pixelMean = SAM_PIXEL_MEAN;
+    private double[] pixelStd = SAM_PIXEL_STD;
+
+    private Builder() {}
+
+    private Builder(SamConfig c) {
+      imageSize = c.imageSize;
+      pretrainImageSize = c.pretrainImageSize;
+      patchSize = c.patchSize;
+      encoderEmbedDim = c.encoderEmbedDim;
+      encoderDepth = c.encoderDepth;
+      encoderNumHeads = c.encoderNumHeads;
+      mlpRatio = c.mlpRatio;
+      globalAttnIndexes = c.globalAttnIndexes;
+      windowSize = c.windowSize;
+      encoderLayerNormEps = c.encoderLayerNormEps;
+      promptEmbedDim = c.promptEmbedDim;
+      maskInChans = c.maskInChans;
+      decoderDepth = c.decoderDepth;
+      decoderMlpDim = c.decoderMlpDim;
+      decoderNumHeads = c.decoderNumHeads;
+      attentionDownsampleRate = c.attentionDownsampleRate;
+      numMultimaskOutputs = c.numMultimaskOutputs;
+      iouHeadDepth = c.iouHeadDepth;
+      iouHeadHiddenDim = c.iouHeadHiddenDim;
+      decoderLayerNormEps = c.decoderLayerNormEps;
+      pixelMean = c.pixelMean;
+      pixelStd = c.pixelStd;
+    }
+
+    /** Input side; the pretraining side follows it unless set with {@link #pretrainImageSize}. */
+    public Builder imageSize(int v) { imageSize = v; return this; }
+    public Builder pretrainImageSize(int v) { pretrainImageSize = v; return this; }
+    public Builder patchSize(int v) { patchSize = v; return this; }
+    public Builder encoder(int embedDim, int depth, int numHeads) {
+      encoderEmbedDim = embedDim; encoderDepth = depth; encoderNumHeads = numHeads; return this;
+    }
+    public Builder mlpRatio(double v) { mlpRatio = v; return this; }
+    public Builder globalAttnIndexes(List<Integer> v) { globalAttnIndexes = v; return this; }
+    public Builder windowSize(int v) { windowSize = v; return this; }
+    public Builder encoderLayerNormEps(double v) { encoderLayerNormEps = v; return this; }
+    public Builder promptEmbedDim(int v) { promptEmbedDim = v; return this; }
+    public Builder maskInChans(int v) { maskInChans = v; return this; }
+    public Builder decoderDepth(int v) { decoderDepth = v; return this; }
+    public Builder decoderMlpDim(int v) { decoderMlpDim = v; return this; }
+    public Builder decoderNumHeads(int v) { decoderNumHeads = v; return this; }
+    public Builder attentionDownsampleRate(int v) { attentionDownsampleRate = v; return this; }
+    public Builder numMultimaskOutputs(int v) { numMultimaskOutputs = v; return this; }
+    public Builder iouHead(int depth, int hiddenDim) { iouHeadDepth = depth; iouHeadHiddenDim = hiddenDim; return this; }
+    public Builder decoderLayerNormEps(double v) { decoderLayerNormEps = v; return this; }
+    public Builder pixelMean(double r, double g, double b) { pixelMean = new double[] {r, g, b}; return this; }
+    public Builder pixelStd(double r, double g, double b) { pixelStd = new double[] {r, g, b}; return this; }
+
+    public SamConfig build() {
+      return new SamConfig(imageSize, pretrainImageSize == null ? imageSize : pretrainImageSize, patchSize,
+          encoderEmbedDim, encoderDepth, encoderNumHeads, mlpRatio, globalAttnIndexes, windowSize,
+          encoderLayerNormEps, promptEmbedDim, maskInChans, decoderDepth, decoderMlpDim, decoderNumHeads,
+          attentionDownsampleRate, numMultimaskOutputs, iouHeadDepth, iouHeadHiddenDim, decoderLayerNormEps,
+          pixelMean, pixelStd);
+    }
+  }
+}
