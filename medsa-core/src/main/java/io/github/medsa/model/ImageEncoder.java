@@ -1,0 +1,141 @@
+package io.github.medsa.model;
+
+import io.github.medsa.SamConfig;
+import io.github.medsa.nn.Interpolation;
+import io.github.medsa.nn.Layers;
+import io.github.medsa.nn.Scope;
+import org.nd4j.autodiff.samediff.SDIndex;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * SAM's {@code ImageEncoderViT}: patch embedding, absolute positions, transformer blocks with windowed or
+ * global attention and decomposed relative positions, and the neck. Reads top to bottom like
+ * {@code segment_anything/modeling/image_encoder.py}.
+ */
+public final class ImageEncoder {
+  /** Names of the intermediate outputs kept for debugging a port ({@code tap.patch_embed}, {@code tap.block_00}...). */
+  public static final String TAP_PATCH_EMBED = "tap.patch_embed";
+
+  private final SamConfig cfg;
+  private final EncoderBlockExtension extension;
+
+  public ImageEncoder(SamConfig cfg, EncoderBlockExtension extension) {
+    this.cfg = cfg;
+    this.extension = extension;
+  }
+
+  public static String blockTap(int i) {
+    return String.format("tap.block_%02d", i);
+  }
+
+  /** {@code image} {@code [B, 3, S, S]} (normalised, padded) to embeddings {@code [B, promptDim, g, g]}. */
+  public SDVariable build(Scope root, SDVariable image) {
+    Scope s = root.child("image_encoder");
+    SameDiff sd = root.sd();
+    int dim = cfg.encoderEmbedDim();
+    int g = cfg.gridSize();
+    SDVariable x = Layers.conv2d(s.child("patch_embed.proj"), image, 3, dim, cfg.patchSize(), cfg.patchSize(), 0,
+        true).permute(0, 2, 3, 1);
+    x = sd.identity(TAP_PATCH_EMBED, x);
+    x = x.add(absolutePositions(s));
+    for (int i = 0; i < cfg.encoderDepth(); i++) {
+      x = sd.identity(blockTap(i), block(s.child("blocks." + i), i, x));
+    }
+    return neck(s.child("neck"), x.permute(0, 3, 1, 2));
+  }
+
+  /** {@code pos_embed} at the checkpoint's grid, resized bicubically to the input grid when they differ. */
+  private SDVariable absolutePositions(Scope s) {
+    int g0 = cfg.pretrainGridSize();
+    int g = cfg.gridSize();
+    int dim = cfg.encoderEmbedDim();
+    SDVariable pos = s.param("pos_embed", 1, g0, g0, dim);
+    if (g0 == g) {
+      return pos;
+    }
+    SameDiff sd = s.sd();
+    SDVariable r = sd.constant(Nd4j.createFromArray(Interpolation.toFloat(Interpolation.bicubic(g0, g))));
+    // rows: [g0, g0*C] -> [g, g0*C]; then columns the same way on the transposed grid.
+    SDVariable rows = sd.mmul(r, pos.reshape(g0, g0 * dim)).reshape(g, g0, dim).permute(1, 0, 2);
+    SDVariable both = sd.mmul(r, rows.reshape(g0, g * dim)).reshape(g, g, dim).permute(1, 0, 2);
+    return both.reshape(1, g, g, dim);
+  }
+
+  private SDVariable block(Scope b, int index, SDVariable x) {
+    int dim = cfg.encoderEmbedDim();
+    int g = cfg.gridSize();
+    double eps = cfg.encoderLayerNormEps();
+    boolean global = cfg.isGlobal(index);
+    int attnSize = global ? g : cfg.windowSize();
+    int tableRows = 2 * (global ? cfg.pretrainGridSize() : cfg.windowSize()) - 1;
+    Scope attnScope = b.child("attn");
+    EncoderBlockExtension.BlockAttention attention = (tokens, h, w) ->
+        attention(attnScope, tokens, h, w, tableRows);
+
+    SDVariable shortcut = x;
+    SDVariable n1 = Layers.layerNorm(b.child("norm1"), x, dim, eps, 3, 4);
+    SDVariable attnOut = global
+        ? attention.apply(n1, g, g)
+        : windowUnpartition(attention.apply(windowPartition(n1, g, attnSize, dim), attnSize, attnSize), g,
+            attnSize, dim);
+    x = shortcut.add(extension.attentionResidual(b, index, attnOut, n1, attention));
+
+    SDVariable n2 = Layers.layerNorm(b.child("norm2"), x, dim, eps, 3, 4);
+    SDVariable mlp = Layers.linear(b.child("mlp.lin2"),
+        Layers.gelu(Layers.linear(b.child("mlp.lin1"), n2, dim, cfg.mlpDim())), cfg.mlpDim(), dim);
+    return x.add(extension.mlpResidual(b, index, mlp, n2));
+  }
+
+  /** Multi-head attention with decomposed relative positions on {@code [B', h, w, C]} tokens. */
+  private SDVariable attention(Scope a, SDVariable x, int h, int w, int tableRows) {
+    int dim = cfg.encoderEmbedDim();
+    int heads = cfg.encoderNumHeads();
+    int hd = cfg.encoderHeadDim();
+    int n = h * w;
+    // qkv rows are [q(heads x hd); k; v]: split into [3, B' * heads, n, hd].
+    SDVariable qkv = Layers.linear(a.child("qkv"), x, dim, 3 * dim)
+        .reshape(-1, n, 3, heads, hd).permute(2, 0, 3, 1, 4).reshape(3, -1, n, hd);
+    SDVariable q = qkv.get(SDIndex.point(0));
+    SDVariable k = qkv.get(SDIndex.point(1));
+    SDVariable v = qkv.get(SDIndex.point(2));
+    // Relative positions use the unscaled q; only q k^T is scaled.
+    // Tables keep their checkpoint length; get_rel_pos resizes them to 2 * size - 1 for this grid.
+    SDVariable bias = RelativePosition.bias(q,
+        RelativePosition.table(a, "rel_pos_h", h, tableRows, hd),
+        RelativePosition.table(a, "rel_pos_w", w, tableRows, hd), h, w, hd);
+    SDVariable out = Layers.attention(q, k, v, Math.pow(hd, -0.5), bias)
+        .reshape(-1, heads, h, w, hd).permute(0, 2, 3, 1, 4).reshape(-1, h, w, dim);
+    return Layers.linear(a.child("proj"), out, dim, dim);
+  }
+
+  /** Pads the normalised tokens with zeros to a multiple of the window and cuts windows, batch outermost. */
+  static SDVariable windowPartition(SDVariable x, int g, int ws, int dim) {
+    int pad = (ws - g % ws) % ws;
+    int gp = g + pad;
+    SameDiff sd = x.getSameDiff();
+    if (pad > 0) {
+      x = sd.nn.pad(x, sd.constant(Nd4j.createFromArray(new int[][] {{0, 0}, {0, pad}, {0, pad}, {0, 0}})), 0.0);
+    }
+    return x.reshape(-1, gp / ws, ws, gp / ws, ws, dim).permute(0, 1, 3, 2, 4, 5).reshape(-1, ws, ws, dim);
+  }
+
+  /** The inverse of {@link #windowPartition}, cropping the padding away. */
+  static SDVariable windowUnpartition(SDVariable windows, int g, int ws, int dim) {
+    int gp = g + (ws - g % ws) % ws;
+    SDVariable x = windows.reshape(-1, gp / ws, gp / ws, ws, ws, dim).permute(0, 1, 3, 2, 4, 5)
+        .reshape(-1, gp, gp, dim);
+    return gp == g ? x : x.get(SDIndex.all(), SDIndex.interval(0, g), SDIndex.interval(0, g), SDIndex.all());
+  }
+
+  /** Conv 1x1 -> LayerNorm2d -> conv 3x3 -> LayerNorm2d, no biases on the convolutions, no activation. */
+  private SDVariable neck(Scope n, SDVariable x) {
+    int out = cfg.promptEmbedDim();
+    double eps = Layers.LAYER_NORM_2D_EPS;
+    x = Layers.conv2d(n.child("0"), x, cfg.encoderEmbedDim(), out, 1, 1, 0, false);
+    x = Layers.layerNorm(n.child("1"), x, out, eps, 1, 4);
+    x = Layers.conv2d(n.child("2"), x, out, out, 3, 1, 1, false);
+    return Layers.layerNorm(n.child("3"), x, out, eps, 1, 4);
+  }
+}

@@ -1,0 +1,107 @@
+package io.github.medsa.model;
+
+import static com.google.common.base.Preconditions.checkArgument;
+
+import java.util.List;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Lays out one batch of prompts as the prompt encoder's tokens, as {@code PromptEncoder._embed_points} and
+ * {@code _embed_boxes} do: points (+0.5), then a padding point at (0, 0) when there is no box, then the two
+ * box corners (+0.5); coordinates divided by the model's input side. Every prompt of a batch must have the
+ * same layout (number of points, box or not), as in SAM's {@code predict_torch}.
+ */
+public final class PromptTokens {
+  /** The learned embedding each token kind adds, in one-hot column order. */
+  public enum Kind {
+    NOT_A_POINT("not_a_point_embed.weight"),
+    NEGATIVE("point_embeddings.0.weight"),
+    POSITIVE("point_embeddings.1.weight"),
+    BOX_TOP_LEFT("point_embeddings.2.weight"),
+    BOX_BOTTOM_RIGHT("point_embeddings.3.weight");
+
+    private final String embeddingName;
+
+    Kind(String embeddingName) {
+      this.embeddingName = embeddingName;
+    }
+
+    String embeddingName() {
+      return embeddingName;
+    }
+  }
+
+  /**
+   * One prompt in model-input pixels (after {@code apply_coords}).
+   *
+   * @param points {@code [n][2]} (x, y), may be empty
+   * @param labels {@code n} labels, 1 foreground, 0 background
+   * @param box {@code x0, y0, x1, y1} or null
+   */
+  public record Input(float[][] points, int[] labels, float[] box) {
+    public Input {
+      checkArgument(points.length == labels.length, "%s points but %s labels", points.length, labels.length);
+      checkArgument(points.length > 0 || box != null, "a prompt needs at least one point or a box");
+      checkArgument(box == null || box.length == 4, "a box has 4 values (x0, y0, x1, y1), got %s",
+          box == null ? 0 : box.length);
+      for (int l : labels) {
+        checkArgument(l == 0 || l == 1, "point labels are 1 (foreground) or 0 (background), got %s", l);
+      }
+    }
+
+    int tokenCount() {
+      return points.length + (box == null ? 1 : 2);
+    }
+  }
+
+  private final INDArray coords;
+  private final INDArray kinds;
+
+  private PromptTokens(INDArray coords, INDArray kinds) {
+    this.coords = coords;
+    this.kinds = kinds;
+  }
+
+  /** Normalised coordinates {@code [B, N, 2]}. */
+  public INDArray coords() {
+    return coords;
+  }
+
+  /** One-hot kinds {@code [B, N, Kind.values().length]}. */
+  public INDArray kinds() {
+    return kinds;
+  }
+
+  public static PromptTokens of(List<Input> batch, int inputSize) {
+    checkArgument(!batch.isEmpty(), "empty prompt batch");
+    Input first = batch.get(0);
+    int n = first.tokenCount();
+    float[][][] c = new float[batch.size()][n][2];
+    float[][][] k = new float[batch.size()][n][Kind.values().length];
+    for (int b = 0; b < batch.size(); b++) {
+      Input p = batch.get(b);
+      checkArgument(p.points.length == first.points.length && (p.box == null) == (first.box == null),
+          "prompts of one batch need the same layout: prompt %s has %s points%s, prompt 0 has %s points%s", b,
+          p.points.length, p.box == null ? "" : " and a box", first.points.length, first.box == null ? "" : " and a box");
+      int t = 0;
+      for (int i = 0; i < p.points.length; i++, t++) {
+        set(c[b][t], k[b][t], p.points[i][0] + 0.5f, p.points[i][1] + 0.5f, inputSize,
+            p.labels[i] == 1 ? Kind.POSITIVE : Kind.NEGATIVE);
+      }
+      if (p.box == null) {
+        set(c[b][t], k[b][t], 0f, 0f, inputSize, Kind.NOT_A_POINT);
+      } else {
+        set(c[b][t++], k[b][t - 1], p.box[0] + 0.5f, p.box[1] + 0.5f, inputSize, Kind.BOX_TOP_LEFT);
+        set(c[b][t], k[b][t], p.box[2] + 0.5f, p.box[3] + 0.5f, inputSize, Kind.BOX_BOTTOM_RIGHT);
+      }
+    }
+    return new PromptTokens(Nd4j.createFromArray(c), Nd4j.createFromArray(k));
+  }
+
+  private static void set(float[] coord, float[] onehot, float x, float y, int inputSize, Kind kind) {
+    coord[0] = x / inputSize;
+    coord[1] = y / inputSize;
+    onehot[kind.ordinal()] = 1f;
+  }
+}

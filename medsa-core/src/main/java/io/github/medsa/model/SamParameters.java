@@ -1,0 +1,52 @@
+package io.github.medsa.model;
+
+import com.google.common.collect.ImmutableMap;
+import io.github.medsa.SamConfig;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+
+/**
+ * The state-dict names and shapes a configuration declares, found by building the graph with placeholders in
+ * place of weights: nothing is allocated, and the list cannot drift from what the graph actually uses.
+ */
+public final class SamParameters {
+  /** Buffers are stored in checkpoints but are not parameters ({@code named_parameters()} omits them). */
+  public static final String GAUSSIAN_MATRIX = "prompt_encoder.pe_layer.positional_encoding_gaussian_matrix";
+
+  private SamParameters() {}
+
+  /** Every tensor of plain SAM for {@code cfg}: name to PyTorch shape, in graph order. */
+  public static ImmutableMap<String, long[]> shapes(SamConfig cfg) {
+    return shapes(cfg, EncoderBlockExtension.NONE, DecoderBlockExtension.NONE);
+  }
+
+  /** Every tensor for {@code cfg} with the given extensions (adapters add theirs). */
+  public static ImmutableMap<String, long[]> shapes(SamConfig cfg, EncoderBlockExtension encoder,
+      DecoderBlockExtension decoder) {
+    Map<String, long[]> shapes = new LinkedHashMap<>();
+    SamGraph.declare(SameDiff.create(), cfg, (sd, name, shape) -> {
+      long[] previous = shapes.putIfAbsent(name, shape.clone());
+      if (previous != null) {
+        return sd.getVariable(name);
+      }
+      return sd.placeHolder(name, DataType.FLOAT, shape);
+    }, encoder, decoder);
+    return ImmutableMap.copyOf(shapes);
+  }
+
+  /** Number of trainable-kind parameters (every tensor except the Gaussian buffer). */
+  public static long parameterCount(Map<String, long[]> shapes) {
+    return shapes.entrySet().stream().filter(e -> !e.getKey().equals(GAUSSIAN_MATRIX))
+        .mapToLong(e -> elements(e.getValue())).sum();
+  }
+
+  public static long elements(long[] shape) {
+    long n = 1;
+    for (long d : shape) {
+      n *= d;
+    }
+    return n;
+  }
+}

@@ -1,0 +1,114 @@
+package io.github.medsa.nn;
+
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.enums.WeightsFormat;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.DeConv2DConfig;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * PyTorch layers written from SameDiff primitives that are exact and differentiable in 1.0.0-M2.1
+ * ({@code research/samediff-notes.md}): LayerNorm with an epsilon (the built-in op has none), erf GELU
+ * (the built-in is the sigmoid approximation), Linear via 2-D matmul (rank-3 x rank-2 matmul does not
+ * broadcast), convolutions with PyTorch-layout weights permuted in the graph (so variables keep the
+ * checkpoint layout), and reductions on positive axes only (negative axes give wrong gradients).
+ */
+public final class Layers {
+  /** SAM's LayerNorm2d (neck, mask downscaling, output upscaling) always uses 1e-6. */
+  public static final double LAYER_NORM_2D_EPS = 1e-6;
+
+  private static final double INV_SQRT2 = 1.0 / Math.sqrt(2.0);
+
+  private Layers() {}
+
+  /** {@code torch.nn.Linear}: weight {@code [out, in]}, bias {@code [out]}, over the last axis of any rank. */
+  public static SDVariable linear(Scope s, SDVariable x, int in, int out) {
+    return linear(s, x, in, out, true);
+  }
+
+  public static SDVariable linear(Scope s, SDVariable x, int in, int out, boolean bias) {
+    SDVariable w = s.param("weight", out, in);
+    SDVariable y = s.sd().mmul(x.reshape(-1, in), w, false, true, false);
+    if (bias) {
+      y = y.add(s.param("bias", out));
+    }
+    return reshapeLast(s.sd(), y, x, out);
+  }
+
+  /** Reshapes the 2-D {@code y} back to {@code like}'s leading dimensions with a new last dimension. */
+  public static SDVariable reshapeLast(SameDiff sd, SDVariable y, SDVariable like, long last) {
+    SDVariable leading = sd.stridedSlice(like.shape(), new long[] {0}, new long[] {-1}, new long[] {1});
+    return sd.reshape(y, sd.concat(0, leading, sd.constant(Nd4j.createFromArray(last))));
+  }
+
+  /**
+   * Reshapes {@code x} to its first {@code keep} dimensions followed by {@code tail}: reshapes whose leading
+   * (batch) sizes are only known when the graph runs.
+   */
+  public static SDVariable reshapeTail(SDVariable x, int keep, long... tail) {
+    SameDiff sd = x.getSameDiff();
+    SDVariable leading = sd.stridedSlice(x.shape(), new long[] {0}, new long[] {keep}, new long[] {1});
+    return sd.reshape(x, sd.concat(0, leading, sd.constant(Nd4j.createFromArray(tail))));
+  }
+
+  /**
+   * {@code torch.nn.LayerNorm} (and SAM's LayerNorm2d with {@code axis = 1}): biased variance, eps inside
+   * the square root, affine weight and bias of size {@code dim} broadcast along {@code axis}.
+   */
+  public static SDVariable layerNorm(Scope s, SDVariable x, int dim, double eps, int axis, int rank) {
+    SameDiff sd = s.sd();
+    SDVariable mean = sd.mean(x, true, axis);
+    SDVariable centred = x.sub(mean);
+    SDVariable var = sd.mean(centred.mul(centred), true, axis);
+    SDVariable normed = centred.mul(sd.math.rsqrt(var.add(eps)));
+    long[] bshape = new long[rank];
+    java.util.Arrays.fill(bshape, 1);
+    bshape[axis] = dim;
+    SDVariable w = s.param("weight", dim);
+    SDVariable b = s.param("bias", dim);
+    if (axis == rank - 1) {
+      return normed.mul(w).add(b);
+    }
+    return normed.mul(w.reshape(bshape)).add(b.reshape(bshape));
+  }
+
+  /** Exact GELU, {@code 0.5 x (1 + erf(x / sqrt 2))}, as {@code torch.nn.GELU()}. */
+  public static SDVariable gelu(SDVariable x) {
+    return x.mul(0.5).mul(x.getSameDiff().math.erf(x.mul(INV_SQRT2)).add(1.0));
+  }
+
+  public static SDVariable relu(SDVariable x) {
+    return x.getSameDiff().nn.relu(x, 0.0);
+  }
+
+  /** {@code torch.nn.Conv2d} on NCHW input, weight {@code [out, in, k, k]}. */
+  public static SDVariable conv2d(Scope s, SDVariable x, int in, int out, int k, int stride, int pad,
+      boolean bias) {
+    // Default YXIO weights: the OIYX option has a broken backward pass in M2.1.
+    SDVariable w = s.param("weight", out, in, k, k).permute(2, 3, 1, 0);
+    Conv2DConfig cfg = Conv2DConfig.builder().kH(k).kW(k).sH(stride).sW(stride).pH(pad).pW(pad)
+        .dataFormat("NCHW").weightsFormat(WeightsFormat.YXIO).build();
+    return bias ? s.sd().cnn.conv2d(x, w, s.param("bias", out), cfg) : s.sd().cnn.conv2d(x, w, cfg);
+  }
+
+  /** {@code torch.nn.ConvTranspose2d} (no padding) on NCHW input, weight {@code [in, out, k, k]}. */
+  public static SDVariable convTranspose2d(Scope s, SDVariable x, int in, int out, int k, int stride) {
+    SDVariable w = s.param("weight", in, out, k, k).permute(2, 3, 1, 0); // deconv2d wants [kH, kW, out, in]
+    DeConv2DConfig cfg = DeConv2DConfig.builder().kH(k).kW(k).sH(stride).sW(stride).dataFormat("NCHW").build();
+    return s.sd().cnn.deconv2d(x, w, s.param("bias", out), cfg);
+  }
+
+  /**
+   * Scaled dot-product attention over the last two axes: {@code softmax(q k^T * scale + bias) v}.
+   * Shared by the encoder (heads folded into the batch, rank 3) and the decoder (rank 4).
+   */
+  public static SDVariable attention(SDVariable q, SDVariable k, SDVariable v, double scale, SDVariable bias) {
+    SameDiff sd = q.getSameDiff();
+    SDVariable scores = sd.mmul(q, k, false, true, false).mul(scale);
+    if (bias != null) {
+      scores = scores.add(bias);
+    }
+    return sd.mmul(sd.nn.softmax(scores, -1), v);
+  }
+}
