@@ -61,13 +61,13 @@ public final class MaskPostprocessor {
     if (n == 0) {
       return Nd4j.create(DataType.FLOAT, b, c, origH, origW);
     }
-    INDArray x = lowRes.castTo(DataType.FLOAT).dup('c').reshape('c', (long) n * mh, mw);
+    INDArray x = lowRes.castTo(DataType.FLOAT).dup('c').reshape('c', new long[] {(long) n * mh, mw});
     // Columns: [n*mh, mw] @ [mw, W] -> [n*mh, W]
     INDArray t = x.mmul(ax.transpose());
     // Rows: bring mh to the front, [mh, n*W], then [H, mh] @ [mh, n*W] -> [H, n*W]
-    INDArray tm = t.reshape('c', n, mh, origW).permute(1, 0, 2).dup('c').reshape('c', mh, (long) n * origW);
+    INDArray tm = t.reshape('c', new long[] {n, mh, origW}).permute(1, 0, 2).dup('c').reshape('c', new long[] {mh, (long) n * origW});
     INDArray r = ay.mmul(tm);
-    return r.reshape('c', origH, n, origW).permute(1, 0, 2).dup('c').reshape('c', b, c, origH, origW);
+    return r.reshape('c', new long[] {origH, n, origW}).permute(1, 0, 2).dup('c').reshape('c', new long[] {b, c, origH, origW});
   }
 
   /** Upscales with the sizes recorded in {@code image} (see {@link #upscaleLogits(INDArray, int, int, int, int, int)}). */

@@ -121,7 +121,7 @@ public final class RgbImage {
     checkArgument(type.isNumerical() && type != DataType.BOOL,
         "expected a numeric image array, got data type %s", type);
     int channels = rank == 3 ? (int) shape[2] : 1;
-    double[] values = array.castTo(DataType.DOUBLE).reshape('c', array.length()).toDoubleVector();
+    double[] values = array.castTo(DataType.DOUBLE).ravel().toDoubleVector();
     boolean floating = type.isFPType();
     byte[] out = new byte[Math.multiplyExact(Math.multiplyExact(h, w), 3)];
     for (int i = 0; i < values.length; i++) {
@@ -200,7 +200,7 @@ public final class RgbImage {
     for (int i = 0; i < rgb.length; i++) {
       values[i] = rgb[i] & 0xff;
     }
-    return Nd4j.createFromArray(values).castTo(DataType.UINT8).reshape('c', height, width, 3);
+    return Nd4j.createFromArray(values).castTo(DataType.UINT8).reshape('c', new long[] {height, width, 3});
   }
 
   @Override
