@@ -1,0 +1,82 @@
+package io.github.medsa.image;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkNotNull;
+
+import java.util.Arrays;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * What {@code SamPredictor.set_image} and {@code Sam.preprocess} do to an image before the encoder: resize the
+ * longest side to {@code S} ({@link ResizeLongestSide}, Pillow-exact), normalise each channel
+ * {@code (x - mean) / std} in float32, then zero-pad bottom and right to {@code S x S} (after normalising, so
+ * padded pixels are 0). Immutable and thread-safe.
+ */
+public final class SamPreprocessor {
+  /** SAM's pixel mean (RGB, 0..255 scale). */
+  public static final double[] SAM_PIXEL_MEAN = {123.675, 116.28, 103.53};
+  /** SAM's pixel standard deviation (RGB, 0..255 scale). */
+  public static final double[] SAM_PIXEL_STD = {58.395, 57.12, 57.375};
+
+  private final ResizeLongestSide resize;
+  private final float[] mean;
+  private final float[] std;
+
+  /** A preprocessor for an {@code imageSize}-pixel encoder with explicit per-channel mean and std. */
+  public SamPreprocessor(int imageSize, double[] pixelMean, double[] pixelStd) {
+    checkNotNull(pixelMean, "pixelMean");
+    checkNotNull(pixelStd, "pixelStd");
+    checkArgument(pixelMean.length == 3, "pixelMean needs 3 values (RGB), got %s", pixelMean.length);
+    checkArgument(pixelStd.length == 3, "pixelStd needs 3 values (RGB), got %s", pixelStd.length);
+    this.resize = new ResizeLongestSide(imageSize);
+    this.mean = new float[3];
+    this.std = new float[3];
+    for (int c = 0; c < 3; c++) {
+      checkArgument(Double.isFinite(pixelMean[c]), "pixelMean must be finite: %s", Arrays.toString(pixelMean));
+      checkArgument(pixelStd[c] > 0 && Double.isFinite(pixelStd[c]),
+          "pixelStd must be positive and finite: %s", Arrays.toString(pixelStd));
+      mean[c] = (float) pixelMean[c];
+      std[c] = (float) pixelStd[c];
+    }
+  }
+
+  /** A preprocessor with SAM's pixel mean and std. */
+  public static SamPreprocessor sam(int imageSize) {
+    return new SamPreprocessor(imageSize, SAM_PIXEL_MEAN, SAM_PIXEL_STD);
+  }
+
+  public int imageSize() {
+    return resize.targetLength();
+  }
+
+  public ResizeLongestSide resize() {
+    return resize;
+  }
+
+  /** Resizes, normalises and pads {@code image}: pixels {@code [1, 3, S, S]} float plus both sizes. */
+  public PreparedImage prepare(RgbImage image) {
+    checkNotNull(image, "image");
+    RgbImage resized = resize.apply(image);
+    int s = resize.targetLength();
+    int h = resized.height();
+    int w = resized.width();
+    byte[] rgb = resized.rawRgb();
+    float[] out = new float[3 * s * s];
+    for (int y = 0; y < h; y++) {
+      for (int x = 0; x < w; x++) {
+        int p = (y * w + x) * 3;
+        for (int c = 0; c < 3; c++) {
+          out[(c * s + y) * s + x] = ((rgb[p + c] & 0xff) - mean[c]) / std[c];
+        }
+      }
+    }
+    INDArray pixels = Nd4j.create(out, new long[] {1, 3, s, s}, 'c');
+    return new PreparedImage(pixels, image.height(), image.width(), h, w);
+  }
+
+  /** Just the encoder input {@code [1, 3, S, S]} of {@link #prepare}. */
+  public INDArray toModelInput(RgbImage image) {
+    return prepare(image).pixels();
+  }
+}
