@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.github.medsa.SamConfig;
+import io.github.medsa.SamConfigJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
@@ -48,30 +49,11 @@ public final class Fixtures {
 
   /** The model sizes of a fixture's {@code config.json}. */
   public static SamConfig config(String relative) {
-    JsonObject j = json(relative);
-    var global = new java.util.ArrayList<Integer>();
-    j.getAsJsonArray("global_attn_indexes").forEach(e -> global.add(e.getAsInt()));
-    var mean = j.getAsJsonArray("pixel_mean");
-    var std = j.getAsJsonArray("pixel_std");
-    SamConfig.Builder b = SamConfig.builder()
-        .imageSize(j.get("img_size").getAsInt())
-        .patchSize(j.get("patch_size").getAsInt())
-        .encoder(j.get("embed_dim").getAsInt(), j.get("depth").getAsInt(), j.get("num_heads").getAsInt())
-        .mlpRatio(j.get("mlp_ratio").getAsDouble())
-        .globalAttnIndexes(global)
-        .windowSize(j.get("window_size").getAsInt())
-        .encoderLayerNormEps(j.get("layer_norm_eps").getAsDouble())
-        .promptEmbedDim(j.get("prompt_embed_dim").getAsInt())
-        .maskInChans(j.get("mask_in_chans").getAsInt())
-        .decoderMlpDim(j.get("decoder_mlp_dim").getAsInt())
-        .decoderNumHeads(j.get("decoder_heads").getAsInt())
-        .iouHead(3, j.get("iou_head_hidden_dim").getAsInt())
-        .pixelMean(mean.get(0).getAsDouble(), mean.get(1).getAsDouble(), mean.get(2).getAsDouble())
-        .pixelStd(std.get(0).getAsDouble(), std.get(1).getAsDouble(), std.get(2).getAsDouble());
-    if (j.has("pretrain_img_size")) {
-      b.pretrainImageSize(j.get("pretrain_img_size").getAsInt());
+    try {
+      return SamConfigJson.read(path(relative));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
-    return b.build();
   }
 
   /** max |actual - expected| over all elements (float64). */

@@ -1,0 +1,141 @@
+package io.github.medsa;
+
+import static com.google.common.base.Preconditions.checkArgument;
+
+import io.github.medsa.image.MaskPostprocessor;
+import io.github.medsa.image.PreparedImage;
+import io.github.medsa.model.PromptTokens;
+import io.github.medsa.model.SamGraph;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * One image after the encoder: SamPredictor's state after {@code set_image}. Predictions against it only run
+ * the prompt encoder and the mask decoder.
+ */
+public final class EncodedImage {
+  private static final MaskPostprocessor POSTPROCESSOR = new MaskPostprocessor();
+
+  private final MedSA model;
+  private final PreparedImage prepared;
+  private final INDArray embeddings;
+
+  EncodedImage(MedSA model, PreparedImage prepared, INDArray embeddings) {
+    this.model = model;
+    this.prepared = prepared;
+    this.embeddings = embeddings;
+  }
+
+  /** The image embedding {@code [1, C, g, g]}. */
+  public INDArray embeddings() {
+    return embeddings;
+  }
+
+  public int originalHeight() {
+    return prepared.origH();
+  }
+
+  public int originalWidth() {
+    return prepared.origW();
+  }
+
+  /** Size of the image inside the model's padded square, {@code {h, w}}. */
+  public int[] inputSize() {
+    return new int[] {prepared.inputH(), prepared.inputW()};
+  }
+
+  public Prediction predict(Prompt prompt) {
+    return predict(List.of(prompt)).get(0);
+  }
+
+  /**
+   * Several prompts at once. Prompts with the same layout (number of points, box or not, mask or not) run as
+   * one batch through the decoder; results come back in the order given.
+   */
+  public List<Prediction> predict(List<Prompt> prompts) {
+    checkArgument(!prompts.isEmpty(), "no prompts");
+    SamConfig cfg = model.config();
+    Map<String, List<Integer>> groups = new LinkedHashMap<>();
+    for (int i = 0; i < prompts.size(); i++) {
+      Prompt p = prompts.get(i);
+      p.checkInside(prepared.origH(), prepared.origW());
+      groups.computeIfAbsent(p.points().size() + "/" + (p.box() != null) + "/" + (p.maskInput() != null),
+          k -> new ArrayList<>()).add(i);
+    }
+    Prediction[] out = new Prediction[prompts.size()];
+    SamGraph graph = model.graph();
+    for (List<Integer> group : groups.values()) {
+      List<PromptTokens.Input> inputs = new ArrayList<>();
+      List<INDArray> masks = new ArrayList<>();
+      for (int i : group) {
+        inputs.add(toModelFrame(prompts.get(i)));
+        if (prompts.get(i).maskInput() != null) {
+          masks.add(maskInput(prompts.get(i).maskInput(), cfg.lowResMaskSize(), i));
+        }
+      }
+      PromptTokens tokens = PromptTokens.of(inputs, cfg.imageSize());
+      INDArray mask = masks.isEmpty() ? null : Nd4j.concat(0, masks.toArray(INDArray[]::new));
+      SamGraph.Decoded decoded = graph.decode(embeddings, graph.embedPrompts(tokens, mask));
+      for (int b = 0; b < group.size(); b++) {
+        out[group.get(b)] = select(decoded, b, prompts.get(group.get(b)).multimask(), cfg);
+      }
+    }
+    return Arrays.asList(out);
+  }
+
+  private PromptTokens.Input toModelFrame(Prompt p) {
+    var resize = new io.github.medsa.image.ResizeLongestSide(model.config().imageSize());
+    double[][] xy = new double[p.points().size()][];
+    int[] labels = new int[xy.length];
+    for (int i = 0; i < xy.length; i++) {
+      xy[i] = new double[] {p.points().get(i).x(), p.points().get(i).y()};
+      labels[i] = p.points().get(i).label();
+    }
+    float[][] points = toFloat(resize.applyCoords(xy, prepared.origH(), prepared.origW()));
+    float[] box = null;
+    if (p.box() != null) {
+      Prompt.Box b = p.box();
+      box = toFloat(resize.applyBoxes(new double[][] {{b.x0(), b.y0(), b.x1(), b.y1()}}, prepared.origH(),
+          prepared.origW()))[0];
+    }
+    return new PromptTokens.Input(points, labels, box);
+  }
+
+  /** Accepts {@code [m, m]}, {@code [1, m, m]} or {@code [1, 1, m, m]}; returns {@code [1, 1, m, m]} float. */
+  private static INDArray maskInput(INDArray mask, int m, int promptIndex) {
+    long[] s = mask.shape();
+    boolean ok = s.length >= 2 && s.length <= 4 && s[s.length - 1] == m && s[s.length - 2] == m
+        && mask.length() == (long) m * m;
+    checkArgument(ok, "prompt %s: mask input has shape %s, expected [1, %s, %s] (the low-res logits of an earlier "
+        + "prediction of this model)", promptIndex, Arrays.toString(s), m, m);
+    return mask.castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).reshape(1, 1, m, m);
+  }
+
+  private Prediction select(SamGraph.Decoded d, int b, boolean multimask, SamConfig cfg) {
+    var channels = multimask ? NDArrayIndex.interval(1, cfg.numMaskTokens()) : NDArrayIndex.interval(0, 1);
+    INDArray lowRes = d.lowResMasks().get(NDArrayIndex.interval(b, b + 1), channels).dup();
+    float[] iou = d.iou().get(NDArrayIndex.point(b), channels).dup().toFloatVector();
+    INDArray logits = POSTPROCESSOR.upscaleLogits(lowRes, prepared);
+    long[] lowShape = lowRes.shape();
+    INDArray lowSingle = lowRes.reshape(lowShape[1], lowShape[2], lowShape[3]);
+    INDArray full = logits.reshape(logits.size(1), logits.size(2), logits.size(3));
+    return new Prediction(MaskPostprocessor.toMasks(full), full, iou, lowSingle);
+  }
+
+  private static float[][] toFloat(double[][] a) {
+    float[][] r = new float[a.length][];
+    for (int i = 0; i < a.length; i++) {
+      r[i] = new float[a[i].length];
+      for (int j = 0; j < a[i].length; j++) {
+        r[i][j] = (float) a[i][j];
+      }
+    }
+    return r;
+  }
+}

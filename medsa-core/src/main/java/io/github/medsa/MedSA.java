@@ -1,0 +1,177 @@
+package io.github.medsa;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkState;
+
+import io.github.medsa.checkpoint.Checkpoints;
+import io.github.medsa.checkpoint.LoadReport;
+import io.github.medsa.checkpoint.StateDict;
+import io.github.medsa.checkpoint.StateDictValidator;
+import io.github.medsa.image.PreparedImage;
+import io.github.medsa.image.RgbImage;
+import io.github.medsa.image.SamPreprocessor;
+import io.github.medsa.model.DecoderBlockExtension;
+import io.github.medsa.model.EncoderBlockExtension;
+import io.github.medsa.model.SamGraph;
+import io.github.medsa.model.SamParameters;
+import io.github.medsa.model.StateDictParams;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * MedSA-J's entry point: a Segment Anything model with its weights, ready to encode images and answer prompts.
+ *
+ * <pre>{@code
+ * MedSA sam = MedSA.builder().backbone(Backbone.VIT_B).checkpoint(Path.of("sam_vit_b_01ec64.pth")).build();
+ * EncodedImage image = sam.encode(ImageIO.read(file));      // the expensive part, once per image
+ * Prediction p = image.predict(Prompt.click(120, 85));       // cheap, as often as needed
+ * INDArray best = p.mask(p.best());                          // [H, W] BOOL at the original size
+ * }</pre>
+ *
+ * <p>Safe to share between threads: calls into the graph are serialised.
+ */
+public final class MedSA {
+  private final SamConfig config;
+  private final StateDict weights;
+  private final LoadReport loadReport;
+  private final SamGraph graph;
+  private final SamPreprocessor preprocessor;
+
+  private MedSA(SamConfig config, StateDict weights, LoadReport loadReport, SamGraph graph) {
+    this.config = config;
+    this.weights = weights;
+    this.loadReport = loadReport;
+    this.graph = graph;
+    this.preprocessor = new SamPreprocessor(config.imageSize(), config.pixelMean(), config.pixelStd());
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public SamConfig config() {
+    return config;
+  }
+
+  /** The loaded tensors, official SAM names. */
+  public StateDict weights() {
+    return weights;
+  }
+
+  /** What loading skipped (non-strict mode) or nothing. */
+  public LoadReport loadReport() {
+    return loadReport;
+  }
+
+  /** Runs the image encoder once; predict any number of prompts against the result. */
+  public EncodedImage encode(RgbImage image) {
+    PreparedImage prepared = preprocessor.prepare(image);
+    return new EncodedImage(this, prepared, graph.encode(prepared.pixels()));
+  }
+
+  /** Any {@link BufferedImage}; grey images are replicated to RGB. */
+  public EncodedImage encode(BufferedImage image) {
+    return encode(RgbImage.of(image));
+  }
+
+  /** {@code H x W x 3} or {@code H x W} (replicated) with values in 0..255. */
+  public EncodedImage encode(INDArray image) {
+    return encode(RgbImage.of(image));
+  }
+
+  SamGraph graph() {
+    return graph;
+  }
+
+  /** Validated at {@link #build()}: a backbone or config, and weights. */
+  public static final class Builder {
+    private SamConfig config;
+    private Integer imageSize;
+    private Path checkpoint;
+    private StateDict weights;
+    private boolean strict = true;
+
+    private Builder() {}
+
+    /** One of the official encoders; its checkpoint is the matching {@code sam_vit_*.pth}. */
+    public Builder backbone(Backbone backbone) {
+      this.config = backbone.config();
+      return this;
+    }
+
+    /** Custom sizes (overrides {@link #backbone}). */
+    public Builder config(SamConfig config) {
+      this.config = config;
+      return this;
+    }
+
+    /**
+     * Runs the encoder at {@code side} pixels instead of the checkpoint's own size: positional embeddings are
+     * resized as Med-SA does (e.g. a 1024 checkpoint at 256).
+     */
+    public Builder imageSize(int side) {
+      this.imageSize = side;
+      return this;
+    }
+
+    /** A {@code .pth} (zip or legacy) or {@code .safetensors} file, official or Hugging Face names. */
+    public Builder checkpoint(Path file) {
+      this.checkpoint = file;
+      return this;
+    }
+
+    /** Weights already in memory (official names). */
+    public Builder weights(StateDict weights) {
+      this.weights = weights;
+      return this;
+    }
+
+    /**
+     * Strict (default): any missing, unexpected or mis-shaped tensor fails the build with one message listing
+     * them all. Non-strict: unexpected tensors are skipped and reported in {@link MedSA#loadReport()}.
+     */
+    public Builder strict(boolean strict) {
+      this.strict = strict;
+      return this;
+    }
+
+    public MedSA build() throws IOException {
+      checkState(config != null, "choose a backbone (Backbone.VIT_B, VIT_L, VIT_H) or a SamConfig");
+      checkState(checkpoint == null || weights == null, "give a checkpoint file or weights, not both");
+      SamConfig cfg = config;
+      if (imageSize != null) {
+        checkArgument(imageSize % cfg.patchSize() == 0, "imageSize %s is not a multiple of the patch size %s",
+            imageSize, cfg.patchSize());
+        cfg = cfg.toBuilder().imageSize(imageSize).pretrainImageSize(cfg.pretrainImageSize()).build();
+      }
+      StateDict loaded = weights;
+      if (loaded == null) {
+        checkState(checkpoint != null, "%s", missingCheckpointMessage(cfg));
+        loaded = Checkpoints.read(checkpoint);
+      }
+      Map<String, long[]> expected = SamParameters.shapes(cfg);
+      LoadReport report = StateDictValidator.validate(loaded, expected, strict);
+      // Even when not strict, a model cannot be built with tensors missing or of the wrong shape.
+      if (!report.missingKeys().isEmpty() || !report.shapeMismatches().isEmpty()) {
+        StateDictValidator.validate(loaded, expected, true);
+      }
+      SamGraph graph = SamGraph.build(cfg, StateDictParams.frozen(loaded), EncoderBlockExtension.NONE,
+          DecoderBlockExtension.NONE);
+      return new MedSA(cfg, loaded, report, graph);
+    }
+
+    private static String missingCheckpointMessage(SamConfig cfg) {
+      for (Backbone b : Backbone.values()) {
+        if (b.config().encoderEmbedDim() == cfg.encoderEmbedDim() && b.config().encoderDepth() == cfg.encoderDepth()) {
+          return "no weights: pass .checkpoint(path). The official " + b + " checkpoint is "
+              + Backbone.OFFICIAL_DOWNLOAD_PREFIX + b.officialCheckpoint() + " (or model.safetensors of "
+              + "https://huggingface.co/" + b.huggingFaceModel() + ")";
+        }
+      }
+      return "no weights: pass .checkpoint(path) or .weights(stateDict) for this custom configuration";
+    }
+  }
+}
