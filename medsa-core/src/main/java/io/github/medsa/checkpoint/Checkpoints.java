@@ -48,7 +48,7 @@ public final class Checkpoints {
     if (!HuggingFaceNames.looksLikeHf(raw.names())) {
       return raw;
     }
-    LOG.debug("{}: translating Hugging Face names", file);
+    LOG.trace("{}: translating Hugging Face names", file);
     Map<String, INDArray> sam = HuggingFaceNames.translateToSam(file, raw.asMap(), Checkpoints::bitEqual);
     return StateDict.of(sam);
   }

@@ -81,6 +81,18 @@ final class TorchUnpickler extends Unpickler {
         stack.add(state);
         return super.dispatch(key);
       }
+      case 'u': { // SETITEMS: Pyrolite collects the items in a HashMap first, losing the file order
+        java.util.List<Object> items = stack.pop_all_since_marker();
+        if (items.size() % 2 != 0) {
+          throw new PickleException("SETITEMS with an odd number of items");
+        }
+        @SuppressWarnings("unchecked")
+        Map<Object, Object> target = (Map<Object, Object>) stack.peek();
+        for (int i = 0; i < items.size(); i += 2) {
+          target.put(items.get(i), items.get(i + 1));
+        }
+        return NO_RETURN_VALUE;
+      }
       case 'X': case 'B': case 'T': case 0x8b: // 4-byte lengths
         checkLength(4);
         return super.dispatch(key);
