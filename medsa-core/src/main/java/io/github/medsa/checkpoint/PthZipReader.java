@@ -70,6 +70,16 @@ final class PthZipReader implements AutoCloseable {
   }
 
   private Map<String, TensorRef> index() throws IOException {
+    ZipEntry order = zip.getEntry(prefix + "byteorder");
+    if (order != null && order.getSize() >= 0 && order.getSize() < 64) {
+      try (InputStream in = zip.getInputStream(order)) {
+        String value = new String(in.readNBytes(64), java.nio.charset.StandardCharsets.US_ASCII).trim();
+        if (!value.equals("little")) {
+          throw CheckpointFormatException.of(file, "storages are %s-endian; only little-endian is supported",
+              value);
+        }
+      }
+    }
     String name = prefix + "data.pkl";
     ZipEntry e = zip.getEntry(name);
     long size = checkedSize(e);

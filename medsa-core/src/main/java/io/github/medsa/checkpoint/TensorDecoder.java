@@ -41,6 +41,12 @@ final class TensorDecoder {
     if (count == 0) {
       return Nd4j.create(DataType.FLOAT, size);
     }
+    long stored = storage.limit() / dtype.bytes();
+    if (count > Math.max(stored, 1L << 20)) {
+      // Zero strides can expand a few stored values to any size; a state dict never needs that much.
+      throw CheckpointFormatException.of(file, "tensor %s has %d elements but its storage %s holds only %d",
+          tensor, count, storageName, stored);
+    }
     long last = offset;
     try {
       for (int d = 0; d < size.length; d++) {

@@ -152,6 +152,18 @@ class CorruptFilesTest {
     }
   }
 
+  @Test
+  void zeroStridesCannotExpandATinyStorageToAHugeTensor() {
+    java.nio.ByteBuffer one = java.nio.ByteBuffer.allocate(4);
+    assertThatThrownBy(() -> TensorDecoder.decode(dir.resolve("b.pth"), "w", "b/data/0", one, TensorDtype.F32, 0,
+        new long[] {1 << 12, 1 << 12}, new long[] {0, 0}))
+        .isInstanceOf(CheckpointFormatException.class)
+        .hasMessage("b.pth: tensor w has 16777216 elements but its storage b/data/0 holds only 1");
+    assertThatThrownBy(() -> TensorDecoder.decode(dir.resolve("b.pth"), "w", "b/data/0", one, TensorDtype.F32, 0,
+        new long[] {1L << 40, 1L << 40}, new long[] {0, 0}))
+        .isInstanceOf(CheckpointFormatException.class).hasMessageContaining("too large");
+  }
+
   private Path truncated(String fixture, double fraction) throws IOException {
     return truncatedTo(fixture, (long) (Files.size(Fixtures.tiny(fixture)) * fraction));
   }
