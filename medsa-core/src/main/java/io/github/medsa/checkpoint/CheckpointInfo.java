@@ -1,0 +1,97 @@
+package io.github.medsa.checkpoint;
+
+import static com.google.common.base.Preconditions.checkNotNull;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What a checkpoint holds, read without loading any tensor data: safetensors headers only, the pickle
+ * only for PyTorch files. Shapes are under official SAM names (translated when {@code huggingFaceNames}).
+ */
+public record CheckpointInfo(Path file, CheckpointFormat format, boolean huggingFaceNames,
+    Map<String, long[]> shapes, Map<String, TensorDtype> dtypes, int tensorCount, long elementCount) {
+
+  public CheckpointInfo {
+    shapes = Collections.unmodifiableMap(new LinkedHashMap<>(shapes));
+    dtypes = Collections.unmodifiableMap(new LinkedHashMap<>(dtypes));
+  }
+
+  /** Inspects {@code file}; {@link CheckpointFormatException} for unknown or corrupt files. */
+  public static CheckpointInfo inspect(Path file) throws IOException {
+    checkNotNull(file, "file");
+    CheckpointFormat format = Checkpoints.detect(file);
+    Map<String, long[]> shapes = new LinkedHashMap<>();
+    Map<String, TensorDtype> dtypes = new LinkedHashMap<>();
+    try {
+      switch (format) {
+        case SAFETENSORS -> {
+          try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            Safetensors.readHeader(file, ch).entries().values().forEach(e -> {
+              shapes.put(e.name(), e.shape());
+              dtypes.put(e.name(), e.dtype());
+            });
+          }
+        }
+        case PTH_ZIP, PTH_LEGACY -> {
+          Map<String, TensorRef> refs = format == CheckpointFormat.PTH_ZIP ? PthZipReader.readIndex(file)
+              : PthLegacyReader.readIndex(file);
+          refs.forEach((name, t) -> {
+            shapes.put(name, t.size().clone());
+            dtypes.put(name, t.storage().dtype());
+          });
+        }
+        default -> throw new IllegalStateException(format.name());
+      }
+    } catch (CheckpointFormatException e) {
+      throw e;
+    } catch (IOException | RuntimeException e) {
+      throw CheckpointFormatException.wrap(file, "cannot inspect " + format + " checkpoint", e);
+    }
+    boolean hf = HuggingFaceNames.looksLikeHf(shapes.keySet());
+    Map<String, long[]> samShapes = shapes;
+    Map<String, TensorDtype> samDtypes = dtypes;
+    if (hf) {
+      samShapes = HuggingFaceNames.translateToSam(file, shapes, Arrays::equals);
+      samDtypes = HuggingFaceNames.translateToSam(file, dtypes, TensorDtype::equals);
+    }
+    long elements = 0;
+    for (long[] s : samShapes.values()) {
+      elements += Arrays.stream(s).reduce(1, Math::multiplyExact);
+    }
+    return new CheckpointInfo(file, format, hf, samShapes, samDtypes, samShapes.size(), elements);
+  }
+
+  /**
+   * The name of the first candidate whose names and shapes are exactly this checkpoint's (order ignored),
+   * e.g. among the SAM presets {@code vit_b}, {@code vit_l}, {@code vit_h}.
+   */
+  public Optional<String> matchingPreset(Map<String, Map<String, long[]>> candidates) {
+    checkNotNull(candidates, "candidates");
+    for (Map.Entry<String, Map<String, long[]>> c : candidates.entrySet()) {
+      if (sameShapes(c.getValue())) {
+        return Optional.of(c.getKey());
+      }
+    }
+    return Optional.empty();
+  }
+
+  private boolean sameShapes(Map<String, long[]> other) {
+    if (!other.keySet().equals(shapes.keySet())) {
+      return false;
+    }
+    for (Map.Entry<String, long[]> e : shapes.entrySet()) {
+      if (!Arrays.equals(e.getValue(), other.get(e.getKey()))) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

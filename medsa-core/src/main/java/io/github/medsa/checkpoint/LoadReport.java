@@ -1,0 +1,72 @@
+package io.github.medsa.checkpoint;
+
+import static com.google.common.base.Preconditions.checkNotNull;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * How a state dict compares with what a model expects: keys the model expects but the dict lacks, keys the
+ * dict has but the model does not use, and keys present in both with different shapes (which cannot be
+ * loaded; in non-strict mode they are skipped like missing keys).
+ */
+public record LoadReport(List<String> missingKeys, List<String> unexpectedKeys,
+    List<ShapeMismatch> shapeMismatches) {
+
+  /** A key whose shape differs; {@link #toString()} is {@code name: expected [a, b], found [c, d]}. */
+  public record ShapeMismatch(String name, long[] expected, long[] found) {
+    public ShapeMismatch {
+      checkNotNull(name, "name");
+      expected = expected.clone();
+      found = found.clone();
+    }
+
+    @Override
+    public long[] expected() {
+      return expected.clone();
+    }
+
+    @Override
+    public long[] found() {
+      return found.clone();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof ShapeMismatch m && m.name.equals(name) && Arrays.equals(m.expected, expected)
+          && Arrays.equals(m.found, found);
+    }
+
+    @Override
+    public int hashCode() {
+      return name.hashCode() * 31 + Arrays.hashCode(expected) * 7 + Arrays.hashCode(found);
+    }
+
+    @Override
+    public String toString() {
+      return name + ": expected " + Arrays.toString(expected) + ", found " + Arrays.toString(found);
+    }
+  }
+
+  public LoadReport {
+    missingKeys = List.copyOf(missingKeys);
+    unexpectedKeys = List.copyOf(unexpectedKeys);
+    shapeMismatches = List.copyOf(shapeMismatches);
+  }
+
+  /** Nothing missing, nothing unexpected, no shape mismatch. */
+  public boolean isClean() {
+    return missingKeys.isEmpty() && unexpectedKeys.isEmpty() && shapeMismatches.isEmpty();
+  }
+
+  /** One multi-line description listing every problem. */
+  public String describe() {
+    StringBuilder sb = new StringBuilder();
+    sb.append(missingKeys.size()).append(" missing, ").append(unexpectedKeys.size()).append(" unexpected, ")
+        .append(shapeMismatches.size()).append(" shape mismatches");
+    missingKeys.forEach(k -> sb.append("\n  missing key: ").append(k));
+    unexpectedKeys.forEach(k -> sb.append("\n  unexpected key: ").append(k));
+    shapeMismatches.forEach(m -> sb.append("\n  shape mismatch: ").append(m));
+    return sb.toString();
+  }
+}

@@ -1,0 +1,25 @@
+package io.github.medsa.checkpoint;
+
+import java.nio.file.Path;
+
+/** A tensor is stored with a data type that cannot be loaded as float32 weights (integers, bool, ...). */
+public final class UnsupportedDtypeException extends CheckpointFormatException {
+  private static final long serialVersionUID = 1L;
+  private final String tensor;
+  private final String dtype;
+
+  UnsupportedDtypeException(Path file, String tensor, String dtype) {
+    super(fileName(file) + ": tensor " + tensor + " has unsupported dtype " + dtype
+        + " (only F32, F16, BF16 and F64 are loaded, converted to float32)");
+    this.tensor = tensor;
+    this.dtype = dtype;
+  }
+
+  public String tensor() {
+    return tensor;
+  }
+
+  public String dtype() {
+    return dtype;
+  }
+}
