@@ -13,6 +13,8 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -100,6 +102,19 @@ class MedSATest {
       r[i] = v[i] != 0;
     }
     return r;
+  }
+
+  /** Every checkpoint container and naming scheme gives the same model. */
+  @ParameterizedTest
+  @ValueSource(strings = {"weights.pth", "weights_legacy.pth", "weights.safetensors", "weights_hf.safetensors"})
+  void everyCheckpointFormatReproducesTheReference(String file) throws Exception {
+    MedSA model = MedSA.builder().config(Fixtures.config("sam-tiny/config.json"))
+        .checkpoint(Fixtures.path("sam-tiny/" + file)).build();
+    EncodedImage e = model.encode(npy("sam-tiny/image.npy"));
+    assertClose(file + " embeddings", e.embeddings(), npy("sam-tiny/image_embeddings.npy"), TOL);
+    JsonObject c3 = cases.getAsJsonArray("cases").get(3).getAsJsonObject();
+    INDArray ref = npy("sam-tiny/case_3/mask_logits.npy");
+    assertClose(file + " case_3 mask logits", e.predict(prompt(c3, false)).logits().reshape(ref.shape()), ref, TOL);
   }
 
   @Test

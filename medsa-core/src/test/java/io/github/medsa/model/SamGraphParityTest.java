@@ -8,7 +8,7 @@ import com.google.gson.JsonObject;
 import io.github.medsa.SamConfig;
 import io.github.medsa.checkpoint.StateDict;
 import io.github.medsa.testing.Fixtures;
-import io.github.medsa.testing.TestSafetensors;
+import io.github.medsa.checkpoint.Checkpoints;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,7 +27,7 @@ class SamGraphParityTest {
   @BeforeAll
   void build() throws Exception {
     cfg = Fixtures.config("sam-tiny/config.json");
-    StateDict weights = TestSafetensors.read(Fixtures.path("sam-tiny/weights.safetensors"));
+    StateDict weights = Checkpoints.read(Fixtures.path("sam-tiny/weights.safetensors"));
     graph = SamGraph.build(cfg, StateDictParams.frozen(weights), EncoderBlockExtension.NONE,
         DecoderBlockExtension.NONE);
   }

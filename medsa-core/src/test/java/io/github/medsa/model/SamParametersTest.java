@@ -6,7 +6,7 @@ import com.google.gson.JsonObject;
 import io.github.medsa.SamConfig;
 import io.github.medsa.checkpoint.StateDict;
 import io.github.medsa.testing.Fixtures;
-import io.github.medsa.testing.TestSafetensors;
+import io.github.medsa.checkpoint.Checkpoints;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -45,7 +45,7 @@ class SamParametersTest {
   @Test
   void tinyConfigDeclaresExactlyTheFixtureCheckpoint() throws Exception {
     SamConfig cfg = Fixtures.config("sam-tiny/config.json");
-    StateDict weights = TestSafetensors.read(Fixtures.path("sam-tiny/weights.safetensors"));
+    StateDict weights = Checkpoints.read(Fixtures.path("sam-tiny/weights.safetensors"));
     Map<String, long[]> declared = SamParameters.shapes(cfg);
     assertThat(declared.keySet()).containsExactlyInAnyOrderElementsOf(weights.names());
     declared.forEach((name, shape) -> assertThat(weights.shape(name)).as(name).containsExactly(shape));
