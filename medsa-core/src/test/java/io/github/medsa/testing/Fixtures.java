@@ -22,17 +22,42 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 public final class Fixtures {
   private Fixtures() {}
 
-  /** A fixture file, e.g. {@code path("sam-tiny/image.npy")}. */
+  /**
+   * A fixture file, e.g. {@code path("sam-tiny/image.npy")}. Modules above core get the fixtures inside
+   * core's test jar; those are copied out once to a temporary folder so that file-based readers work.
+   */
   public static Path path(String relative) {
     URL url = Fixtures.class.getResource("/fixtures/" + relative);
     if (url == null) {
       throw new IllegalArgumentException("no fixture " + relative + " on the test classpath");
     }
     try {
-      return Path.of(url.toURI());
+      if (!"jar".equals(url.getProtocol())) {
+        return Path.of(url.toURI());
+      }
+      Path copy = extracted().resolve(relative);
+      if (!Files.exists(copy)) {
+        Files.createDirectories(copy.getParent());
+        try (var in = url.openStream()) {
+          Files.copy(in, copy);
+        }
+      }
+      return copy;
     } catch (URISyntaxException e) {
       throw new IllegalStateException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
+  }
+
+  private static Path extractedRoot;
+
+  private static synchronized Path extracted() throws IOException {
+    if (extractedRoot == null) {
+      extractedRoot = Files.createTempDirectory("medsa-fixtures");
+      extractedRoot.toFile().deleteOnExit();
+    }
+    return extractedRoot;
   }
 
   public static INDArray npy(String relative) {
