@@ -10,15 +10,16 @@ import io.github.medsa.checkpoint.StateDictValidator;
 import io.github.medsa.image.PreparedImage;
 import io.github.medsa.image.RgbImage;
 import io.github.medsa.image.SamPreprocessor;
-import io.github.medsa.model.DecoderBlockExtension;
-import io.github.medsa.model.EncoderBlockExtension;
+import io.github.medsa.model.ModelExtension;
 import io.github.medsa.model.SamGraph;
 import io.github.medsa.model.SamParameters;
 import io.github.medsa.model.StateDictParams;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Random;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -35,13 +36,16 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public final class MedSA {
   private final SamConfig config;
+  private final ModelExtension extension;
   private final StateDict weights;
   private final LoadReport loadReport;
   private final SamGraph graph;
   private final SamPreprocessor preprocessor;
 
-  private MedSA(SamConfig config, StateDict weights, LoadReport loadReport, SamGraph graph) {
+  private MedSA(SamConfig config, ModelExtension extension, StateDict weights, LoadReport loadReport,
+      SamGraph graph) {
     this.config = config;
+    this.extension = extension;
     this.weights = weights;
     this.loadReport = loadReport;
     this.graph = graph;
@@ -56,7 +60,12 @@ public final class MedSA {
     return config;
   }
 
-  /** The loaded tensors, official SAM names. */
+  /** The modules grafted onto SAM ({@link ModelExtension#NONE} for plain SAM). */
+  public ModelExtension extension() {
+    return extension;
+  }
+
+  /** The model's tensors (loaded or initialised), official SAM names plus the adapters'. */
   public StateDict weights() {
     return weights;
   }
@@ -86,6 +95,19 @@ public final class MedSA {
     return graph;
   }
 
+  /**
+   * {@code weights} plus initial values for the extension's tensors it lacks, drawn in name order from one
+   * generator seeded with {@code seed}, so that the same seed gives the same model.
+   */
+  public static StateDict withInitialisedExtension(StateDict weights, Map<String, long[]> expected,
+      ModelExtension extension, long seed) {
+    Map<String, INDArray> all = new LinkedHashMap<>(weights.asMap());
+    Random rng = new Random(seed);
+    expected.keySet().stream().filter(n -> !weights.contains(n) && extension.owns(n)).sorted()
+        .forEach(n -> all.put(n, extension.initialValue(n, expected, rng)));
+    return all.size() == weights.size() ? weights : StateDict.of(all);
+  }
+
   /** Validated at {@link #build()}: a backbone or config, and weights. */
   public static final class Builder {
     private SamConfig config;
@@ -93,8 +115,25 @@ public final class MedSA {
     private Path checkpoint;
     private StateDict weights;
     private boolean strict = true;
+    private ModelExtension extension = ModelExtension.NONE;
+    private long seed = 0;
 
     private Builder() {}
+
+    /**
+     * Grafts modules onto SAM, e.g. Med-SA's adapters ({@code Adapters.medsa()} in medsa-adapters). Their tensors
+     * are taken from the checkpoint when it holds them, else initialised from {@link #seed}.
+     */
+    public Builder adapters(ModelExtension extension) {
+      this.extension = extension;
+      return this;
+    }
+
+    /** Seed for whatever is initialised rather than loaded (default 0). */
+    public Builder seed(long seed) {
+      this.seed = seed;
+      return this;
+    }
 
     /** One of the official encoders; its checkpoint is the matching {@code sam_vit_*.pth}. */
     public Builder backbone(Backbone backbone) {
@@ -152,15 +191,30 @@ public final class MedSA {
         checkState(checkpoint != null, "%s", missingCheckpointMessage(cfg));
         loaded = Checkpoints.read(checkpoint);
       }
-      Map<String, long[]> expected = SamParameters.shapes(cfg);
+      Map<String, long[]> expected = SamParameters.shapes(cfg, extension);
+      loaded = withInitialisedExtension(loaded, expected, extension, seed);
       LoadReport report = StateDictValidator.validate(loaded, expected, strict);
       // Even when not strict, a model cannot be built with tensors missing or of the wrong shape.
       if (!report.missingKeys().isEmpty() || !report.shapeMismatches().isEmpty()) {
         StateDictValidator.validate(loaded, expected, true);
       }
-      SamGraph graph = SamGraph.build(cfg, StateDictParams.frozen(loaded), EncoderBlockExtension.NONE,
-          DecoderBlockExtension.NONE);
-      return new MedSA(cfg, loaded, report, graph);
+      loaded = onlyExpected(loaded, expected);
+      SamGraph graph = SamGraph.build(cfg, StateDictParams.frozen(loaded), extension.encoder(cfg),
+          extension.decoder(cfg));
+      return new MedSA(cfg, extension, loaded, report, graph);
+    }
+
+    private static StateDict onlyExpected(StateDict weights, Map<String, long[]> expected) {
+      if (expected.keySet().containsAll(weights.names())) {
+        return weights;
+      }
+      Map<String, INDArray> kept = new LinkedHashMap<>();
+      weights.asMap().forEach((k, v) -> {
+        if (expected.containsKey(k)) {
+          kept.put(k, v);
+        }
+      });
+      return StateDict.of(kept);
     }
 
     private static String missingCheckpointMessage(SamConfig cfg) {

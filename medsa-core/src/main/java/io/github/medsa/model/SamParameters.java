@@ -22,7 +22,12 @@ public final class SamParameters {
     return shapes(cfg, EncoderBlockExtension.NONE, DecoderBlockExtension.NONE);
   }
 
-  /** Every tensor for {@code cfg} with the given extensions (adapters add theirs). */
+  /** Every tensor of SAM with {@code extension}'s modules (adapters add theirs). */
+  public static ImmutableMap<String, long[]> shapes(SamConfig cfg, ModelExtension extension) {
+    return shapes(cfg, extension.encoder(cfg), extension.decoder(cfg));
+  }
+
+  /** Every tensor for {@code cfg} with the given block extensions. */
   public static ImmutableMap<String, long[]> shapes(SamConfig cfg, EncoderBlockExtension encoder,
       DecoderBlockExtension decoder) {
     Map<String, long[]> shapes = new LinkedHashMap<>();

@@ -1,0 +1,20 @@
+package io.github.medsa.adapters;
+
+import io.github.medsa.nn.Layers;
+import io.github.medsa.nn.Scope;
+import org.nd4j.autodiff.samediff.SDVariable;
+
+/** Med-SA's {@code Adapter}: {@code D_fc2(act(D_fc1(x)))}, a down- and up-projection with biases. */
+final class Bottleneck {
+  private Bottleneck() {}
+
+  static SDVariable apply(Scope adapter, SDVariable x, int dim, int hidden, Activation act) {
+    SDVariable down = act.apply(Layers.linear(adapter.child("D_fc1"), x, dim, hidden));
+    return Layers.linear(adapter.child("D_fc2"), down, hidden, dim);
+  }
+
+  /** Hidden width for a bottleneck ratio, as the official code's {@code int(dim * ratio)}. */
+  static int hidden(int dim, double ratio) {
+    return Math.max(1, (int) (dim * ratio));
+  }
+}

@@ -1,0 +1,48 @@
+package io.github.medsa.model;
+
+import io.github.medsa.SamConfig;
+import java.util.Map;
+import java.util.Random;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Modules grafted onto SAM (Med-SA's adapters): how they change the encoder and decoder blocks, which tensors
+ * are theirs, and how those tensors start when a checkpoint (a plain SAM one) does not hold them.
+ */
+public interface ModelExtension {
+  /** Plain SAM. */
+  ModelExtension NONE = new ModelExtension() {
+    @Override
+    public EncoderBlockExtension encoder(SamConfig cfg) {
+      return EncoderBlockExtension.NONE;
+    }
+
+    @Override
+    public DecoderBlockExtension decoder(SamConfig cfg) {
+      return DecoderBlockExtension.NONE;
+    }
+
+    @Override
+    public boolean owns(String name) {
+      return false;
+    }
+
+    @Override
+    public INDArray initialValue(String name, Map<String, long[]> shapes, Random rng) {
+      throw new IllegalArgumentException("plain SAM has no tensor " + name + " of its own");
+    }
+  };
+
+  EncoderBlockExtension encoder(SamConfig cfg);
+
+  DecoderBlockExtension decoder(SamConfig cfg);
+
+  /** Whether tensor {@code name} belongs to this extension. */
+  boolean owns(String name);
+
+  /**
+   * The starting value of one of this extension's tensors ({@code shapes} holds every tensor of the model, so a
+   * bias can see its weight's fan-in); called in name order with one seeded generator.
+   */
+  INDArray initialValue(String name, Map<String, long[]> shapes, Random rng);
+}
