@@ -1,0 +1,84 @@
+package io.github.medsa.training;
+
+import static com.google.common.base.Preconditions.checkArgument;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * Adam exactly as {@code torch.optim.Adam} (1.13, single-tensor path): bias-corrected step size
+ * {@code lr / (1 - beta1^t)}, denominator {@code sqrt(v) / sqrt(1 - beta2^t) + eps}, optional L2 weight decay
+ * added to the gradient. ND4J's own Adam puts eps elsewhere, which shows on near-zero gradients. A tensor that
+ * receives no gradient gets no state and no step, as in PyTorch.
+ */
+public final class AdamOptimizer {
+  /** Hyper-parameters; PyTorch's defaults are {@code (1e-3, 0.9, 0.999, 1e-8, 0)}, Med-SA uses lr 1e-4. */
+  public record Settings(double beta1, double beta2, double eps, double weightDecay) {
+    public Settings {
+      checkArgument(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1, "betas must be in [0, 1), got %s, %s",
+          beta1, beta2);
+      checkArgument(eps >= 0 && weightDecay >= 0, "eps and weight decay must be non-negative");
+    }
+
+    public static Settings pytorchDefaults() {
+      return new Settings(0.9, 0.999, 1e-8, 0);
+    }
+  }
+
+  /** One tensor's moments and step count ({@code exp_avg}, {@code exp_avg_sq}, {@code step}). */
+  public record State(INDArray expAvg, INDArray expAvgSq, long step) {}
+
+  private final Settings settings;
+  private final Map<String, State> state = new LinkedHashMap<>();
+
+  public AdamOptimizer(Settings settings) {
+    this.settings = settings;
+  }
+
+  public Settings settings() {
+    return settings;
+  }
+
+  /** Updates {@code params} (live arrays) in place from {@code grads} at learning rate {@code lr}. */
+  public void step(Map<String, INDArray> params, Map<String, INDArray> grads, double lr) {
+    double b1 = settings.beta1();
+    double b2 = settings.beta2();
+    for (Map.Entry<String, INDArray> e : grads.entrySet()) {
+      String name = e.getKey();
+      INDArray p = params.get(name);
+      checkArgument(p != null, "gradient for %s, which is not a trained tensor", name);
+      INDArray g = e.getValue();
+      if (settings.weightDecay() != 0) {
+        g = g.add(p.mul(settings.weightDecay()));
+      }
+      State s = state.get(name);
+      INDArray m = s == null ? p.ulike() : s.expAvg();
+      INDArray v = s == null ? p.ulike() : s.expAvgSq();
+      if (s == null) {
+        m.assign(0);
+        v.assign(0);
+      }
+      long t = s == null ? 1 : s.step() + 1;
+      m.muli(b1).addi(g.mul(1 - b1));
+      v.muli(b2).addi(g.mul(g).muli(1 - b2));
+      double stepSize = lr / (1 - Math.pow(b1, t));
+      double bc2Sqrt = Math.sqrt(1 - Math.pow(b2, t));
+      INDArray denom = Transforms.sqrt(v, true).divi(bc2Sqrt).addi(settings.eps());
+      p.addi(m.div(denom).muli(-stepSize));
+      state.put(name, new State(m, v, t));
+    }
+  }
+
+  /** The optimiser's state by tensor name (live arrays), for checkpoints. */
+  public Map<String, State> state() {
+    return java.util.Collections.unmodifiableMap(state);
+  }
+
+  /** Restores state saved with {@link #state()}. */
+  public void restore(Map<String, State> saved) {
+    state.clear();
+    saved.forEach((k, s) -> state.put(k, new State(s.expAvg().dup(), s.expAvgSq().dup(), s.step())));
+  }
+}
