@@ -74,7 +74,7 @@ public final class EncodedImage {
       List<PromptTokens.Input> inputs = new ArrayList<>();
       List<INDArray> masks = new ArrayList<>();
       for (int i : group) {
-        inputs.add(toModelFrame(prompts.get(i)));
+        inputs.add(PromptTokens.Input.of(prompts.get(i), prepared.origH(), prepared.origW(), cfg.imageSize()));
         if (prompts.get(i).maskInput() != null) {
           masks.add(maskInput(prompts.get(i).maskInput(), cfg.lowResMaskSize(), i));
         }
@@ -87,24 +87,6 @@ public final class EncodedImage {
       }
     }
     return Arrays.asList(out);
-  }
-
-  private PromptTokens.Input toModelFrame(Prompt p) {
-    var resize = new io.github.medsa.image.ResizeLongestSide(model.config().imageSize());
-    double[][] xy = new double[p.points().size()][];
-    int[] labels = new int[xy.length];
-    for (int i = 0; i < xy.length; i++) {
-      xy[i] = new double[] {p.points().get(i).x(), p.points().get(i).y()};
-      labels[i] = p.points().get(i).label();
-    }
-    float[][] points = toFloat(resize.applyCoords(xy, prepared.origH(), prepared.origW()));
-    float[] box = null;
-    if (p.box() != null) {
-      Prompt.Box b = p.box();
-      box = toFloat(resize.applyBoxes(new double[][] {{b.x0(), b.y0(), b.x1(), b.y1()}}, prepared.origH(),
-          prepared.origW()))[0];
-    }
-    return new PromptTokens.Input(points, labels, box);
   }
 
   /** Accepts {@code [m, m]}, {@code [1, m, m]} or {@code [1, 1, m, m]}; returns {@code [1, 1, m, m]} float. */
@@ -126,16 +108,5 @@ public final class EncodedImage {
     INDArray lowSingle = lowRes.reshape(lowShape[1], lowShape[2], lowShape[3]);
     INDArray full = logits.reshape(logits.size(1), logits.size(2), logits.size(3));
     return new Prediction(MaskPostprocessor.toMasks(full), full, iou, lowSingle);
-  }
-
-  private static float[][] toFloat(double[][] a) {
-    float[][] r = new float[a.length][];
-    for (int i = 0; i < a.length; i++) {
-      r[i] = new float[a[i].length];
-      for (int j = 0; j < a[i].length; j++) {
-        r[i][j] = (float) a[i][j];
-      }
-    }
-    return r;
   }
 }

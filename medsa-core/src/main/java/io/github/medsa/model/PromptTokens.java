@@ -2,6 +2,8 @@ package io.github.medsa.model;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
+import io.github.medsa.Prompt;
+import io.github.medsa.image.ResizeLongestSide;
 import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -52,6 +54,40 @@ public final class PromptTokens {
 
     int tokenCount() {
       return points.length + (box == null ? 1 : 2);
+    }
+
+    /** A prompt in original-image pixels mapped into the model's frame, as {@code apply_coords}. */
+    public static Input of(Prompt p, int origH, int origW, int imageSize) {
+      ResizeLongestSide resize = new ResizeLongestSide(imageSize);
+      double[][] xy = new double[p.points().size()][];
+      int[] labels = new int[xy.length];
+      for (int i = 0; i < xy.length; i++) {
+        xy[i] = new double[] {p.points().get(i).x(), p.points().get(i).y()};
+        labels[i] = p.points().get(i).label();
+      }
+      float[][] points = toFloat(resize.applyCoords(xy, origH, origW));
+      float[] box = null;
+      if (p.box() != null) {
+        Prompt.Box b = p.box();
+        box = toFloat(resize.applyBoxes(new double[][] {{b.x0(), b.y0(), b.x1(), b.y1()}}, origH, origW))[0];
+      }
+      return new Input(points, labels, box);
+    }
+
+    /** Prompts that can share one decoder batch have equal layouts. */
+    public String layout() {
+      return points.length + (box == null ? "" : "+box");
+    }
+
+    private static float[][] toFloat(double[][] a) {
+      float[][] r = new float[a.length][];
+      for (int i = 0; i < a.length; i++) {
+        r[i] = new float[a[i].length];
+        for (int j = 0; j < a[i].length; j++) {
+          r[i][j] = (float) a[i][j];
+        }
+      }
+      return r;
     }
   }
 

@@ -1,0 +1,210 @@
+package io.github.medsa.training;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkState;
+
+import com.google.common.base.Stopwatch;
+import io.github.medsa.MedSA;
+import io.github.medsa.Prompt;
+import io.github.medsa.SamConfig;
+import io.github.medsa.checkpoint.StateDict;
+import io.github.medsa.image.SamPreprocessor;
+import io.github.medsa.model.PromptTokens;
+import io.github.medsa.model.SamParameters;
+import io.github.medsa.training.data.SegmentationDataset;
+import io.github.medsa.training.data.Sample;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Trains a model's adapters (or whatever {@link TrainingConfig#trainable()} selects) as Med-SA does: each image
+ * with its own simulated prompt, the single-mask output, the loss against the mask, PyTorch's Adam. Frozen
+ * tensors are graph constants and stay bit-identical.
+ *
+ * <pre>{@code
+ * MedSA sam = MedSA.builder().backbone(VIT_B).imageSize(256).checkpoint(path).adapters(Adapters.medsa()).build();
+ * Trainer trainer = new Trainer(sam, TrainingConfig.medsa().epochs(40).batchSize(2).build());
+ * trainer.fit(dataset, p -> System.out.printf("step %d loss %.4f%n", p.step(), p.loss()));
+ * MedSA adapted = trainer.toModel();
+ * }</pre>
+ */
+public final class Trainer {
+  private final MedSA base;
+  private final TrainingConfig config;
+  private final TrainingGraph graph;
+  private final AdamOptimizer adam;
+  private final SamPreprocessor preprocessor;
+  private final int outSize;
+  private final List<Double> losses = new ArrayList<>();
+  private long step;
+
+  public Trainer(MedSA model, TrainingConfig config) {
+    this.base = model;
+    this.config = config;
+    SamConfig cfg = model.config();
+    this.outSize = config.outSize() == 0 ? cfg.lowResMaskSize() : config.outSize();
+    // Trained tensors are copied so that training never changes the model it started from.
+    Map<String, INDArray> tensors = new LinkedHashMap<>();
+    model.weights().asMap().forEach((n, a) -> tensors.put(n, config.trainable().trains(n) ? a.dup() : a));
+    this.graph = TrainingGraph.build(cfg, model.extension(), StateDict.of(tensors), config.trainable()::trains,
+        config.loss(), outSize);
+    checkArgument(!graph.trainableNames().isEmpty(), "nothing to train: %s selects no tensor of this model "
+        + "(add adapters with MedSA.builder().adapters(...) or choose another TrainableSet)", config.trainable());
+    this.adam = new AdamOptimizer(config.adam());
+    this.preprocessor = new SamPreprocessor(cfg.imageSize(), cfg.pixelMean(), cfg.pixelStd());
+  }
+
+  public TrainingConfig config() {
+    return config;
+  }
+
+  /** Trainable and total parameter counts of this run. */
+  public ParameterReport parameters() {
+    return ParameterReport.of(SamParameters.shapes(base.config(), base.extension()), config.trainable()::trains);
+  }
+
+  /** Optimiser steps taken so far (over all epochs, including before a resume). */
+  public long step() {
+    return step;
+  }
+
+  /** The loss of every step taken so far. */
+  public List<Double> losses() {
+    return List.copyOf(losses);
+  }
+
+  /** Steps per epoch for a dataset of {@code n} samples (the last batch may be smaller). */
+  public int stepsPerEpoch(int n) {
+    return (n + config.batchSize() - 1) / config.batchSize();
+  }
+
+  /** Trains until {@link TrainingConfig#epochs()} are complete (continuing where a resumed run stopped). */
+  public List<Double> fit(SegmentationDataset data, TrainingListener listener) {
+    return fit(data, listener, (long) config.epochs() * stepsPerEpoch(data.size()));
+  }
+
+  /** Trains until {@code untilStep} steps are done in all (at most the configured epochs); returns all losses. */
+  public List<Double> fit(SegmentationDataset data, TrainingListener listener, long untilStep) {
+    checkArgument(data.size() > 0, "empty dataset");
+    int perEpoch = stepsPerEpoch(data.size());
+    long total = (long) config.epochs() * perEpoch;
+    long end = Math.min(untilStep, total);
+    Stopwatch clock = Stopwatch.createStarted();
+    while (step < end) {
+      int epoch = (int) (step / perEpoch);
+      int inEpoch = (int) (step % perEpoch);
+      List<Integer> indices = data.batches(config.batchSize(), config.seed(), epoch, config.shuffle()).get(inEpoch);
+      List<Sample> samples = new ArrayList<>();
+      List<Prompt> prompts = new ArrayList<>();
+      for (int i : indices) {
+        Sample s = data.get(i);
+        samples.add(s);
+        prompts.add(config.prompts().simulate(s.mask(), config.seed(), epoch, i));
+      }
+      double lr = config.schedule().at(step, total);
+      double loss = step(samples, prompts, lr);
+      listener.onStep(new TrainingProgress(step, total, epoch, config.epochs(), loss, lr, clock.elapsed()));
+    }
+    return losses();
+  }
+
+  /**
+   * One optimiser step on these samples with these prompts (image b decoded with prompt b). Prompts of different
+   * layouts (clicks vs box) run as sub-batches whose losses and gradients are combined with their share of the
+   * batch, which equals the mean over the whole batch.
+   */
+  public double step(List<Sample> samples, List<Prompt> prompts, double lr) {
+    checkArgument(samples.size() == prompts.size() && !samples.isEmpty(), "%s samples but %s prompts",
+        samples.size(), prompts.size());
+    Map<String, List<ModelFrame>> byLayout = new LinkedHashMap<>();
+    for (int b = 0; b < samples.size(); b++) {
+      ModelFrame f = ModelFrame.of(samples.get(b), prompts.get(b), preprocessor, outSize);
+      byLayout.computeIfAbsent(f.prompt().layout(), k -> new ArrayList<>()).add(f);
+    }
+    double loss = 0;
+    Map<String, INDArray> grads = new LinkedHashMap<>();
+    for (List<ModelFrame> group : byLayout.values()) {
+      double share = (double) group.size() / samples.size();
+      TrainingGraph.Gradients g = graph.gradients(batch(group));
+      loss += share * g.loss();
+      g.byName().forEach((n, v) -> grads.merge(n, byLayout.size() == 1 ? v : v.mul(share), INDArray::add));
+    }
+    Map<String, INDArray> params = new LinkedHashMap<>();
+    for (String n : grads.keySet()) {
+      params.put(n, graph.tensor(n));
+    }
+    adam.step(params, grads, lr);
+    losses.add(loss);
+    step++;
+    return loss;
+  }
+
+  private TrainingBatch batch(List<ModelFrame> frames) {
+    INDArray images = Nd4j.concat(0, frames.stream().map(f -> f.image().pixels()).toArray(INDArray[]::new));
+    List<PromptTokens.Input> inputs = frames.stream().map(ModelFrame::prompt).toList();
+    float[][][][] targets = new float[frames.size()][1][outSize][outSize];
+    for (int b = 0; b < frames.size(); b++) {
+      float[] t = frames.get(b).target();
+      for (int y = 0; y < outSize; y++) {
+        System.arraycopy(t, y * outSize, targets[b][0][y], 0, outSize);
+      }
+    }
+    return new TrainingBatch(images, PromptTokens.of(inputs, base.config().imageSize()), Nd4j.createFromArray(targets));
+  }
+
+  /** Every tensor of the model with the trained values (copies). */
+  public StateDict weights() {
+    Map<String, INDArray> all = new LinkedHashMap<>();
+    base.weights().asMap().forEach((n, a) -> all.put(n, graph.trainableNames().contains(n) ? graph.tensor(n).dup() : a));
+    return StateDict.of(all);
+  }
+
+  /** The trained tensors only (official names), as a checkpoint of the trained part holds them. */
+  public StateDict trainedTensors() {
+    Map<String, INDArray> t = new LinkedHashMap<>();
+    graph.trainableNames().forEach(n -> t.put(n, graph.tensor(n).dup()));
+    return StateDict.of(t);
+  }
+
+  /** An inference model with the trained weights. */
+  public MedSA toModel() throws IOException {
+    return MedSA.builder().config(base.config()).adapters(base.extension()).weights(weights()).build();
+  }
+
+  /** Saves the trained tensors, the optimiser state and the position in the run to {@code dir}. */
+  public void save(Path dir) throws IOException {
+    TrainingCheckpoint.save(dir, this);
+  }
+
+  /**
+   * Continues a run saved with {@link #save}: {@code model} and {@code config} must be those of the saved run
+   * (the same base weights and seed); the result continues exactly as if never interrupted.
+   */
+  public static Trainer resume(MedSA model, TrainingConfig config, Path dir) throws IOException {
+    Trainer t = new Trainer(model, config);
+    TrainingCheckpoint.restore(dir, t);
+    return t;
+  }
+
+  // For TrainingCheckpoint.
+  TrainingGraph graph() {
+    return graph;
+  }
+
+  AdamOptimizer optimizer() {
+    return adam;
+  }
+
+  void restorePosition(long step, List<Double> history) {
+    checkState(this.step == 0, "restore into a fresh trainer");
+    this.step = step;
+    losses.clear();
+    losses.addAll(history);
+  }
+}

@@ -1,0 +1,64 @@
+package io.github.medsa.training;
+
+import static com.google.common.base.Preconditions.checkArgument;
+
+import io.github.medsa.training.data.PromptSimulator;
+
+/**
+ * How to train: what, how long, how fast, on which loss, from which seed. One seed fixes the data order and
+ * the simulated prompts (and, through {@code MedSA.builder().seed}, the adapters' initialisation), so two runs
+ * with the same seed give the same losses.
+ *
+ * @param outSize side the low-res logits are resized to for the loss; 0 = the low-res size itself
+ */
+public record TrainingConfig(TrainableSet trainable, int epochs, int batchSize, LearningRateSchedule schedule,
+    AdamOptimizer.Settings adam, LossFunction loss, int outSize, long seed, PromptSimulator prompts,
+    boolean shuffle) {
+
+  public TrainingConfig {
+    checkArgument(epochs > 0, "epochs must be positive, got %s", epochs);
+    checkArgument(batchSize > 0, "batch size must be positive, got %s", batchSize);
+    checkArgument(outSize >= 0, "output size must be non-negative, got %s", outSize);
+  }
+
+  /** Med-SA's 2D recipe: adapters + decoder, Adam 1e-4, BCE with pos_weight 2, one click per image. */
+  public static Builder medsa() {
+    return new Builder();
+  }
+
+  public Builder toBuilder() {
+    return new Builder().trainable(trainable).epochs(epochs).batchSize(batchSize).schedule(schedule).adam(adam)
+        .loss(loss).outSize(outSize).seed(seed).prompts(prompts).shuffle(shuffle);
+  }
+
+  public static final class Builder {
+    private TrainableSet trainable = TrainableSet.ADAPTERS_AND_DECODER;
+    private int epochs = 1;
+    private int batchSize = 2;
+    private LearningRateSchedule schedule = LearningRateSchedule.constant(1e-4);
+    private AdamOptimizer.Settings adam = AdamOptimizer.Settings.pytorchDefaults();
+    private LossFunction loss = LossFunction.bce(2.0);
+    private int outSize = 0;
+    private long seed = 0;
+    private PromptSimulator prompts = PromptSimulator.defaults();
+    private boolean shuffle = true;
+
+    private Builder() {}
+
+    public Builder trainable(TrainableSet v) { trainable = v; return this; }
+    public Builder epochs(int v) { epochs = v; return this; }
+    public Builder batchSize(int v) { batchSize = v; return this; }
+    public Builder learningRate(double lr) { schedule = LearningRateSchedule.constant(lr); return this; }
+    public Builder schedule(LearningRateSchedule v) { schedule = v; return this; }
+    public Builder adam(AdamOptimizer.Settings v) { adam = v; return this; }
+    public Builder loss(LossFunction v) { loss = v; return this; }
+    public Builder outSize(int v) { outSize = v; return this; }
+    public Builder seed(long v) { seed = v; return this; }
+    public Builder prompts(PromptSimulator v) { prompts = v; return this; }
+    public Builder shuffle(boolean v) { shuffle = v; return this; }
+
+    public TrainingConfig build() {
+      return new TrainingConfig(trainable, epochs, batchSize, schedule, adam, loss, outSize, seed, prompts, shuffle);
+    }
+  }
+}
