@@ -4,6 +4,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 
 import io.github.medsa.Prompt;
 import io.github.medsa.image.ResizeLongestSide;
+import io.github.medsa.nn.Interpolation;
 import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -65,11 +66,11 @@ public final class PromptTokens {
         xy[i] = new double[] {p.points().get(i).x(), p.points().get(i).y()};
         labels[i] = p.points().get(i).label();
       }
-      float[][] points = toFloat(resize.applyCoords(xy, origH, origW));
+      float[][] points = Interpolation.toFloat(resize.applyCoords(xy, origH, origW));
       float[] box = null;
       if (p.box() != null) {
         Prompt.Box b = p.box();
-        box = toFloat(resize.applyBoxes(new double[][] {{b.x0(), b.y0(), b.x1(), b.y1()}}, origH, origW))[0];
+        box = Interpolation.toFloat(resize.applyBoxes(new double[][] {{b.x0(), b.y0(), b.x1(), b.y1()}}, origH, origW))[0];
       }
       return new Input(points, labels, box);
     }
@@ -77,17 +78,6 @@ public final class PromptTokens {
     /** Prompts that can share one decoder batch have equal layouts. */
     public String layout() {
       return points.length + (box == null ? "" : "+box");
-    }
-
-    private static float[][] toFloat(double[][] a) {
-      float[][] r = new float[a.length][];
-      for (int i = 0; i < a.length; i++) {
-        r[i] = new float[a[i].length];
-        for (int j = 0; j < a[i].length; j++) {
-          r[i][j] = (float) a[i][j];
-        }
-      }
-      return r;
     }
   }
 

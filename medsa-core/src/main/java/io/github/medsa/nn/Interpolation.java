@@ -90,6 +90,7 @@ public final class Interpolation {
     return m;
   }
 
+  /** Rounds a matrix to float32 (coordinates and interpolation weights, as PyTorch holds them). */
   public static float[][] toFloat(double[][] m) {
     float[][] r = new float[m.length][];
     for (int i = 0; i < m.length; i++) {
