@@ -7,6 +7,8 @@ import io.github.medsa.SamConfig;
 import io.github.medsa.model.DecoderBlockExtension;
 import io.github.medsa.model.EncoderBlockExtension;
 import io.github.medsa.model.ModelExtension;
+import io.github.medsa.nn.Scope;
+import org.nd4j.autodiff.samediff.SDVariable;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Random;
@@ -131,8 +133,17 @@ public final class Adapters implements ModelExtension {
     return decoderMlpAdapter;
   }
 
-  boolean adaptsBlock(int index) {
+  /** Whether encoder block {@code index} carries adapters. */
+  public boolean adaptsBlock(int index) {
     return blocks == null || blocks.contains(index);
+  }
+
+  /**
+   * This configuration's bottleneck {@code D_fc2(act(D_fc1(x)))} at {@code scope} (an adapter module such as
+   * {@code image_encoder.blocks.3.Depth_Adapter}), for adapters added by other modules (SD-Trans).
+   */
+  public SDVariable bottleneck(Scope scope, SDVariable x, int dim) {
+    return Bottleneck.apply(scope, x, dim, Bottleneck.hidden(dim, ratio), activation);
   }
 
   @Override
