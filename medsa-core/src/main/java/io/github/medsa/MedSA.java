@@ -17,10 +17,14 @@ import io.github.medsa.model.StateDictParams;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * MedSA-J's entry point: a Segment Anything model with its weights, ready to encode images and answer prompts.
@@ -77,8 +81,30 @@ public final class MedSA {
 
   /** Runs the image encoder once; predict any number of prompts against the result. */
   public EncodedImage encode(RgbImage image) {
+    checkArgument(extension.batchMultiple() == 1, "this model encodes chunks of %s slices together (%s): use "
+        + "encodeAll with %s images", extension.batchMultiple(), extension, extension.batchMultiple());
     PreparedImage prepared = preprocessor.prepare(image);
     return new EncodedImage(this, prepared, graph.encode(prepared.pixels()));
+  }
+
+  /**
+   * Encodes several images in one encoder batch, in order. Needed where the encoder mixes the batch, as SD-Trans
+   * does across the slices of a chunk; otherwise equal to encoding them one by one.
+   */
+  public List<EncodedImage> encodeAll(List<RgbImage> images) {
+    checkArgument(!images.isEmpty(), "no images");
+    checkArgument(images.size() % extension.batchMultiple() == 0, "%s images: this model encodes whole chunks of %s "
+        + "slices (%s)", images.size(), extension.batchMultiple(), extension);
+    List<PreparedImage> prepared = images.stream().map(preprocessor::prepare).toList();
+    INDArray batch = Nd4j.concat(0, prepared.stream().map(PreparedImage::pixels).toArray(INDArray[]::new));
+    INDArray embeddings = graph.encode(batch);
+    List<EncodedImage> out = new ArrayList<>();
+    for (int i = 0; i < prepared.size(); i++) {
+      out.add(new EncodedImage(this, prepared.get(i),
+          embeddings.get(NDArrayIndex.interval(i, i + 1), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all())
+              .dup()));
+    }
+    return out;
   }
 
   /** Any {@link BufferedImage}; grey images are replicated to RGB. */

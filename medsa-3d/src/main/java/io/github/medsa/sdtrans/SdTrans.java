@@ -48,6 +48,11 @@ public final class SdTrans implements ModelExtension {
   }
 
   @Override
+  public int batchMultiple() {
+    return slices;
+  }
+
+  @Override
   public EncoderBlockExtension encoder(SamConfig cfg) {
     EncoderBlockExtension spatial = adapters.encoder(cfg);
     int dim = cfg.encoderEmbedDim();

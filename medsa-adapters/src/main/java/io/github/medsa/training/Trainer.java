@@ -56,6 +56,9 @@ public final class Trainer {
         config.loss(), outSize);
     checkArgument(!graph.trainableNames().isEmpty(), "nothing to train: %s selects no tensor of this model "
         + "(add adapters with MedSA.builder().adapters(...) or choose another TrainableSet)", config.trainable());
+    checkArgument(config.batchSize() % model.extension().batchMultiple() == 0,
+        "batch size %s is not a multiple of the %s slices %s encodes together", config.batchSize(),
+        model.extension().batchMultiple(), model.extension());
     this.adam = new AdamOptimizer(config.adam());
     this.preprocessor = new SamPreprocessor(cfg.imageSize(), cfg.pixelMean(), cfg.pixelStd());
   }
@@ -86,29 +89,31 @@ public final class Trainer {
 
   /** Trains until {@link TrainingConfig#epochs()} are complete (continuing where a resumed run stopped). */
   public List<Double> fit(SegmentationDataset data, TrainingListener listener) {
-    return fit(data, listener, (long) config.epochs() * stepsPerEpoch(data.size()));
+    return fit(TrainingSteps.of(data, config), listener);
   }
 
   /** Trains until {@code untilStep} steps are done in all (at most the configured epochs); returns all losses. */
   public List<Double> fit(SegmentationDataset data, TrainingListener listener, long untilStep) {
-    checkArgument(data.size() > 0, "empty dataset");
-    int perEpoch = stepsPerEpoch(data.size());
+    return fit(TrainingSteps.of(data, config), listener, untilStep);
+  }
+
+  /** Trains on any source of steps (volume chunks, for one) until the configured epochs are complete. */
+  public List<Double> fit(TrainingSteps steps, TrainingListener listener) {
+    return fit(steps, listener, Long.MAX_VALUE);
+  }
+
+  /** Trains on {@code steps} until {@code untilStep} steps are done in all (at most the configured epochs). */
+  public List<Double> fit(TrainingSteps steps, TrainingListener listener, long untilStep) {
+    int perEpoch = steps.stepsPerEpoch();
+    checkArgument(perEpoch > 0, "nothing to train on: no steps per epoch");
     long total = (long) config.epochs() * perEpoch;
     long end = Math.min(untilStep, total);
     Stopwatch clock = Stopwatch.createStarted();
     while (step < end) {
       int epoch = (int) (step / perEpoch);
-      int inEpoch = (int) (step % perEpoch);
-      List<Integer> indices = data.batches(config.batchSize(), config.seed(), epoch, config.shuffle()).get(inEpoch);
-      List<Sample> samples = new ArrayList<>();
-      List<Prompt> prompts = new ArrayList<>();
-      for (int i : indices) {
-        Sample s = data.get(i);
-        samples.add(s);
-        prompts.add(config.prompts().simulate(s.mask(), config.seed(), epoch, i));
-      }
+      TrainingSteps.Step s = steps.step(epoch, (int) (step % perEpoch));
       double lr = config.schedule().at(step, total);
-      double loss = step(samples, prompts, lr);
+      double loss = step(s.samples(), s.prompts(), lr);
       listener.onStep(new TrainingProgress(step, total, epoch, config.epochs(), loss, lr, clock.elapsed()));
     }
     return losses();
@@ -127,6 +132,11 @@ public final class Trainer {
       ModelFrame f = ModelFrame.of(samples.get(b), prompts.get(b), preprocessor, outSize);
       byLayout.computeIfAbsent(f.prompt().layout(), k -> new ArrayList<>()).add(f);
     }
+    int multiple = base.extension().batchMultiple();
+    checkArgument(samples.size() % multiple == 0, "%s samples: %s trains on whole chunks of %s slices",
+        samples.size(), base.extension(), multiple);
+    checkArgument(multiple == 1 || byLayout.size() == 1, "%s needs one prompt layout per batch (its chunks cannot "
+        + "be split), got %s; simulate the same kind of prompt for every slice", base.extension(), byLayout.keySet());
     double loss = 0;
     Map<String, INDArray> grads = new LinkedHashMap<>();
     for (List<ModelFrame> group : byLayout.values()) {

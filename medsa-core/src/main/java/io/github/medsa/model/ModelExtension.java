@@ -35,6 +35,14 @@ public interface ModelExtension {
 
   EncoderBlockExtension encoder(SamConfig cfg);
 
+  /**
+   * Encoder batches must hold whole groups of this many images, kept in order (SD-Trans: the slices of a chunk).
+   * 1 for extensions that treat images independently.
+   */
+  default int batchMultiple() {
+    return 1;
+  }
+
   DecoderBlockExtension decoder(SamConfig cfg);
 
   /** Whether tensor {@code name} belongs to this extension. */

@@ -1,0 +1,86 @@
+package io.github.medsa.volume;
+
+import static com.google.common.base.Preconditions.checkArgument;
+
+import com.google.common.collect.ImmutableList;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A prompt for a volume, in voxel coordinates {@code (x, y, z)} = {@code (i, j, k)} of the image, or in world
+ * coordinates (mm, RAS) converted with the image's affine: a 3D box, projected onto every slice it spans, and
+ * clicks {@code (x, y, z, label)} that prompt the slice they lie on.
+ */
+public record VolumePrompt(double[] box, List<Click> clicks) {
+  /** A click on voxel {@code (x, y, z)}; label 1 = foreground, 0 = background. */
+  public record Click(double x, double y, double z, int label) {
+    public Click {
+      checkArgument(label == 0 || label == 1, "click label must be 1 or 0, got %s", label);
+      checkArgument(Double.isFinite(x) && Double.isFinite(y) && Double.isFinite(z), "click must be finite");
+    }
+  }
+
+  public VolumePrompt {
+    checkArgument(box == null || box.length == 6, "a 3D box is x0, y0, z0, x1, y1, z1");
+    box = box == null ? null : box.clone();
+    clicks = ImmutableList.copyOf(clicks);
+    checkArgument(box != null || !clicks.isEmpty(), "a volume prompt needs a box or at least one click");
+  }
+
+  @Override
+  public double[] box() {
+    return box == null ? null : box.clone();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Checks that every coordinate lies inside the volume's grid (edges included). */
+  void checkInside(Geometry g) {
+    double[] max = {g.nx() - 1, g.ny() - 1, g.nz() - 1};
+    if (box != null) {
+      for (int a = 0; a < 3; a++) {
+        checkArgument(box[a] <= box[a + 3], "box corners must be ordered: %s > %s on axis %s", box[a], box[a + 3], a);
+        checkArgument(box[a] >= 0 && box[a + 3] <= max[a], "box (%s, %s, %s)-(%s, %s, %s) lies outside the %sx%sx%s"
+            + " volume", box[0], box[1], box[2], box[3], box[4], box[5], g.nx(), g.ny(), g.nz());
+      }
+    }
+    for (Click c : clicks) {
+      checkArgument(c.x() >= 0 && c.x() <= max[0] && c.y() >= 0 && c.y() <= max[1] && c.z() >= 0 && c.z() <= max[2],
+          "click (%s, %s, %s) lies outside the %sx%sx%s volume", c.x(), c.y(), c.z(), g.nx(), g.ny(), g.nz());
+    }
+  }
+
+  public static final class Builder {
+    private double[] box;
+    private final List<Click> clicks = new ArrayList<>();
+
+    public Builder voxelBox(double x0, double y0, double z0, double x1, double y1, double z1) {
+      box = new double[] {x0, y0, z0, x1, y1, z1};
+      return this;
+    }
+
+    /** A box given by two world corners (mm, RAS); converted to the voxel grid of {@code g}. */
+    public Builder worldBox(Geometry g, double[] corner0, double[] corner1) {
+      double[] a = g.toVoxel(corner0[0], corner0[1], corner0[2]);
+      double[] b = g.toVoxel(corner1[0], corner1[1], corner1[2]);
+      return voxelBox(Math.min(a[0], b[0]), Math.min(a[1], b[1]), Math.min(a[2], b[2]), Math.max(a[0], b[0]),
+          Math.max(a[1], b[1]), Math.max(a[2], b[2]));
+    }
+
+    public Builder click(double x, double y, double z, int label) {
+      clicks.add(new Click(x, y, z, label));
+      return this;
+    }
+
+    public Builder worldClick(Geometry g, double x, double y, double z, int label) {
+      double[] v = g.toVoxel(x, y, z);
+      return click(v[0], v[1], v[2], label);
+    }
+
+    public VolumePrompt build() {
+      return new VolumePrompt(box, clicks);
+    }
+  }
+}

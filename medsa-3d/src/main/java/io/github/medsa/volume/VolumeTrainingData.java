@@ -1,0 +1,151 @@
+package io.github.medsa.volume;
+
+import static com.google.common.base.Preconditions.checkArgument;
+
+import com.google.common.collect.ImmutableList;
+import io.github.medsa.Prompt;
+import io.github.medsa.image.RgbImage;
+import io.github.medsa.training.TrainingConfig;
+import io.github.medsa.training.TrainingSteps;
+import io.github.medsa.training.data.BinaryMask;
+import io.github.medsa.training.data.PromptSimulator;
+import io.github.medsa.training.data.Sample;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.function.IntPredicate;
+
+/**
+ * Volumes with labels for SD-Trans training: every image/label pair is checked ({@link VolumeChecks}), sliced
+ * along an axis, and cut into chunks of D consecutive slices that contain the structure. A step trains on
+ * {@code batchSize / D} chunks, each slice with a prompt simulated from its own mask (slices without the
+ * structure get the simulator's background click).
+ */
+public final class VolumeTrainingData {
+  /** One labelled volume. */
+  public record Pair(Volume image, Volume label) {}
+
+  /** D consecutive slices of one pair, from {@code start}. */
+  public record Chunk(int pair, int start) {}
+
+  private final List<Pair> pairs;
+  private final List<SliceView> views;
+  private final List<double[]> ranges;
+  private final IntPredicate structure;
+  private final int slices;
+  private final List<Chunk> chunks;
+
+  private VolumeTrainingData(List<Pair> pairs, IntPredicate structure, IntensityWindow window, Axis axis, int slices) {
+    this.pairs = ImmutableList.copyOf(pairs);
+    this.structure = structure;
+    this.slices = slices;
+    this.views = new ArrayList<>();
+    this.ranges = new ArrayList<>();
+    List<Chunk> found = new ArrayList<>();
+    for (int p = 0; p < pairs.size(); p++) {
+      SliceView view = SliceView.of(pairs.get(p).image().geometry(), axis);
+      views.add(view);
+      ranges.add(window.range(pairs.get(p).image()));
+      checkArgument(view.count() >= slices, "%s has %s slices, fewer than a chunk of %s",
+          pairs.get(p).image().source(), view.count(), slices);
+      for (int start = 0; start + slices <= view.count(); start += slices) {
+        if (containsStructure(p, start)) {
+          found.add(new Chunk(p, start));
+        }
+      }
+    }
+    checkArgument(!found.isEmpty(), "no chunk of %s slices contains the structure", slices);
+    this.chunks = ImmutableList.copyOf(found);
+  }
+
+  /**
+   * @param allowedLabels every label value the files may hold (checked), e.g. 0..116 for AAL
+   * @param structure which label values are the structure to segment
+   * @param slices D, the chunk length of the SD-Trans model
+   */
+  public static VolumeTrainingData of(List<Pair> pairs, Set<Integer> allowedLabels, IntPredicate structure,
+      IntensityWindow window, Axis axis, int slices) {
+    checkArgument(!pairs.isEmpty(), "no volumes");
+    for (Pair p : pairs) {
+      VolumeChecks.requireTrainable(p.image(), p.label(), allowedLabels);
+    }
+    return new VolumeTrainingData(pairs, structure, window, axis, slices);
+  }
+
+  public List<Chunk> chunks() {
+    return chunks;
+  }
+
+  /** Slice {@code s} of pair {@code p} as a training sample. */
+  public Sample sample(int p, int s) {
+    SliceView view = views.get(p);
+    Pair pair = pairs.get(p);
+    RgbImage image = view.image(pair.image(), s, ranges.get(p));
+    float[] labels = view.slice(pair.label(), s);
+    int[] ints = new int[labels.length];
+    for (int i = 0; i < ints.length; i++) {
+      ints[i] = (int) labels[i];
+    }
+    return new Sample(pair.image().source() + "#" + s, image, BinaryMask.fromLabels(ints, view.height(),
+        view.width(), structure));
+  }
+
+  private boolean containsStructure(int p, int start) {
+    for (int s = start; s < start + slices; s++) {
+      for (float v : views.get(p).slice(pairs.get(p).label(), s)) {
+        if (structure.test((int) v)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** The steps of a run: seeded shuffled chunks, {@code config.batchSize() / D} per step. */
+  public TrainingSteps steps(TrainingConfig config) {
+    checkArgument(config.batchSize() % slices == 0, "batch size %s is not a multiple of the chunk length %s",
+        config.batchSize(), slices);
+    int perStep = config.batchSize() / slices;
+    PromptSimulator simulator = config.prompts();
+    return new TrainingSteps() {
+      @Override
+      public int stepsPerEpoch() {
+        return (chunks.size() + perStep - 1) / perStep;
+      }
+
+      @Override
+      public Step step(int epoch, int index) {
+        int[] order = order(config, epoch);
+        List<Sample> samples = new ArrayList<>();
+        List<Prompt> prompts = new ArrayList<>();
+        for (int c = index * perStep; c < Math.min(chunks.size(), (index + 1) * perStep); c++) {
+          Chunk chunk = chunks.get(order[c]);
+          for (int s = chunk.start(); s < chunk.start() + slices; s++) {
+            Sample sample = sample(chunk.pair(), s);
+            samples.add(sample);
+            prompts.add(simulator.simulate(sample.mask(), config.seed(), epoch, order[c] * slices + s - chunk.start()));
+          }
+        }
+        return new Step(samples, prompts);
+      }
+    };
+  }
+
+  private int[] order(TrainingConfig config, int epoch) {
+    int[] order = new int[chunks.size()];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    if (config.shuffle()) {
+      SplittableRandom rnd = new SplittableRandom(PromptSimulator.sampleSeed(config.seed(), epoch, -1));
+      for (int i = order.length - 1; i > 0; i--) {
+        int j = rnd.nextInt(i + 1);
+        int t = order[i];
+        order[i] = order[j];
+        order[j] = t;
+      }
+    }
+    return order;
+  }
+}
