@@ -29,7 +29,7 @@ public final class DicomSeriesReader {
   private static final double ORIENTATION_TOLERANCE = 1e-4;
   /** Pixel spacing: relative. */
   private static final double SPACING_RTOL = 1e-4;
-  /** Slice gaps may differ from their mean by this fraction of it (or {@link #GAP_ATOL} mm if larger). */
+  /** Slice gaps may exceed the smallest gap by this fraction of it (or {@link #GAP_ATOL} mm if larger). */
   private static final double GAP_RTOL = 0.01;
   private static final double GAP_ATOL = 1e-3;
 
@@ -81,6 +81,15 @@ public final class DicomSeriesReader {
     double[] rowDir = {orientation[0], orientation[1], orientation[2]};
     double[] colDir = {orientation[3], orientation[4], orientation[5]};
     double[] normal = cross(rowDir, colDir);
+    double norm = Math.sqrt(dot(normal, normal));
+    if (norm < 0.5) {
+      throw new DicomFormatException(first.file() + ": Image Orientation (Patient) " + str(orientation)
+          + " does not give two orthogonal unit directions");
+    }
+    // DS cosines carry ~6 decimals: renormalise so the slice spacing is not scaled by their rounding.
+    for (int r = 0; r < 3; r++) {
+      normal[r] /= norm;
+    }
 
     boolean havePositions = slices.stream().allMatch(s -> s.imagePosition() != null);
     double sliceSpacing;
@@ -179,9 +188,9 @@ public final class DicomSeriesReader {
   }
 
   /**
-   * The mean gap between consecutive positions projected on the normal, after checking that every gap is that
-   * mean (else a slice is missing or duplicated) and that positions do not drift in-plane (gantry tilt would need
-   * a sheared affine).
+   * The mean gap between consecutive positions projected on the normal, after checking that every gap equals the
+   * smallest one within tolerance (else a slice is missing or duplicated) and that positions do not drift
+   * in-plane (gantry tilt would need a sheared affine).
    */
   private static double spacingFromPositions(List<DicomSlice> sorted, double[] normal) throws DicomFormatException {
     int n = sorted.size();
@@ -192,8 +201,7 @@ public final class DicomSeriesReader {
     for (int i = 0; i < n; i++) {
       d[i] = dot(normal, sorted.get(i).imagePosition());
     }
-    double mean = (d[n - 1] - d[0]) / (n - 1);
-    double tolerance = Math.max(GAP_ATOL, GAP_RTOL * mean);
+    double smallest = Double.POSITIVE_INFINITY;
     for (int i = 1; i < n; i++) {
       double gap = d[i] - d[i - 1];
       if (gap <= GAP_ATOL) {
@@ -201,12 +209,20 @@ public final class DicomSeriesReader {
             + ": two slices at the same position " + fmt(d[i]) + " mm along the normal (several echoes, time"
             + " points or duplicates in one series?)");
       }
-      if (Math.abs(gap - mean) > tolerance) {
+      smallest = Math.min(smallest, gap);
+    }
+    // Compare with the smallest gap, not the mean: a missing slice makes one gap too large, and that is the gap
+    // the message should point at.
+    double tolerance = Math.max(GAP_ATOL, GAP_RTOL * smallest);
+    for (int i = 1; i < n; i++) {
+      double gap = d[i] - d[i - 1];
+      if (gap - smallest > tolerance) {
         throw new DicomFormatException("uneven slice spacing: gap of " + fmt(gap) + " mm between "
             + sorted.get(i - 1).file() + " (at " + fmt(d[i - 1]) + ") and " + sorted.get(i).file() + " (at "
-            + fmt(d[i]) + "), but the mean spacing is " + fmt(mean) + " mm (a missing slice?)");
+            + fmt(d[i]) + "), but the smallest gap is " + fmt(smallest) + " mm (a missing slice?)");
       }
     }
+    double mean = (d[n - 1] - d[0]) / (n - 1);
     double[] p0 = sorted.get(0).imagePosition();
     for (int i = 1; i < n; i++) {
       double[] p = sorted.get(i).imagePosition();

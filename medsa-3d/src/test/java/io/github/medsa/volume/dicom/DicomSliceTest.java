@@ -100,7 +100,8 @@ class DicomSliceTest {
   @Test
   void filesWithoutPreambleAndMetaAreReadByGuessingTheirVrEncoding() throws IOException {
     float[] expected = DicomSlice.read(resource("MR_small.dcm")).pixels();
-    DicomSlice implicit = DicomSlice.read(write(tmp, "implicit_no_meta.dcm", withoutMeta(bytes("MR_small_implicit.dcm"))));
+    DicomSlice implicit =
+        DicomSlice.read(write(tmp, "implicit_no_meta.dcm", withoutMeta(bytes("MR_small_implicit.dcm"))));
     DicomSlice explicit = DicomSlice.read(write(tmp, "explicit_no_meta.dcm", withoutMeta(bytes("MR_small.dcm"))));
     assertThat(implicit.transferSyntaxUid()).isEqualTo(MR_IMPLICIT);
     assertThat(explicit.transferSyntaxUid()).isEqualTo(MR_EXPLICIT);
@@ -174,9 +175,9 @@ class DicomSliceTest {
   }
 
   /**
-   * (0008,1140) SQ of undefined length: an undefined-length item holding Rescale Intercept 100 and a nested undefined-length
-   * sequence, then a defined-length item, then an undefined-length UN element holding Rescale Slope 2 (whose content is implicit VR LE
-   * even in an explicit file).
+   * (0008,1140) SQ of undefined length: an undefined-length item holding Rescale Intercept 100 and a nested
+   * undefined-length sequence, then a defined-length item; then an undefined-length UN element holding Rescale
+   * Slope 2 (its content is implicit VR LE even in an explicit file).
    */
   private static byte[] nestedSequences(boolean explicitVr) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
