@@ -12,6 +12,7 @@ import io.github.medsa.image.RgbImage;
 import io.github.medsa.image.SamPreprocessor;
 import io.github.medsa.model.ModelExtension;
 import io.github.medsa.model.SamGraph;
+import io.github.medsa.model.SamInitializer;
 import io.github.medsa.model.SamParameters;
 import io.github.medsa.model.StateDictParams;
 import java.awt.image.BufferedImage;
@@ -143,6 +144,7 @@ public final class MedSA {
     private boolean strict = true;
     private ModelExtension extension = ModelExtension.NONE;
     private long seed = 0;
+    private boolean randomWeights;
 
     private Builder() {}
 
@@ -152,6 +154,15 @@ public final class MedSA {
      */
     public Builder adapters(ModelExtension extension) {
       this.extension = extension;
+      return this;
+    }
+
+    /**
+     * Starts from freshly initialised weights instead of a checkpoint (PyTorch's default initialisation, seeded
+     * by {@link #seed}): for training a compact SAM from scratch and for benchmarks.
+     */
+    public Builder randomWeights() {
+      this.randomWeights = true;
       return this;
     }
 
@@ -212,7 +223,9 @@ public final class MedSA {
             imageSize, cfg.patchSize());
         cfg = cfg.toBuilder().imageSize(imageSize).pretrainImageSize(cfg.pretrainImageSize()).build();
       }
-      StateDict loaded = weights;
+      checkState(!randomWeights || (checkpoint == null && weights == null),
+          "randomWeights() replaces a checkpoint: give one or the other");
+      StateDict loaded = randomWeights ? SamInitializer.random(SamParameters.shapes(cfg), seed) : weights;
       if (loaded == null) {
         checkState(checkpoint != null, "%s", missingCheckpointMessage(cfg));
         loaded = Checkpoints.read(checkpoint);

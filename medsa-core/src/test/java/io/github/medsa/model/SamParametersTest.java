@@ -59,4 +59,28 @@ class SamParametersTest {
     assertThat(declared.get("image_encoder.blocks.2.attn.rel_pos_h")).containsExactly(127, 64);
     assertThat(declared.get("image_encoder.blocks.0.attn.rel_pos_w")).containsExactly(27, 64);
   }
+
+  @Test
+  void randomInitialisationFollowsPyTorchAndIsSeeded() {
+    SamConfig tiny = Fixtures.config("sam-tiny/config.json");
+    Map<String, long[]> shapes = SamParameters.shapes(tiny);
+    StateDict a = SamInitializer.random(shapes, 9);
+    StateDict b = SamInitializer.random(shapes, 9);
+    assertThat(a.names()).containsExactlyElementsOf(shapes.keySet());
+    for (String n : a.names()) {
+      assertThat(a.get(n).equals(b.get(n))).as(n).isTrue();
+      assertThat(a.shape(n)).as(n).containsExactly(shapes.get(n));
+    }
+    assertThat(a.get("image_encoder.blocks.0.norm1.weight").meanNumber().doubleValue()).isEqualTo(1.0);
+    assertThat(a.get("image_encoder.neck.1.bias").amaxNumber().doubleValue()).isZero();
+    assertThat(a.get("image_encoder.pos_embed").amaxNumber().doubleValue()).isZero();
+    // qkv: fan_in 48 -> bound 1/sqrt(48)
+    double qkv = a.get("image_encoder.blocks.0.attn.qkv.weight").amaxNumber().doubleValue();
+    assertThat(qkv).isLessThanOrEqualTo(1 / Math.sqrt(48)).isGreaterThan(0.9 / Math.sqrt(48));
+    // ConvTranspose [in 32, out 8, 2, 2]: PyTorch's fan_in = 8 * 4
+    double up = a.get("mask_decoder.output_upscaling.0.weight").amaxNumber().doubleValue();
+    assertThat(up).isLessThanOrEqualTo(1 / Math.sqrt(32)).isGreaterThan(0.9 / Math.sqrt(32));
+    assertThat(SamInitializer.random(shapes, 10).get("mask_decoder.iou_token.weight")
+        .equals(a.get("mask_decoder.iou_token.weight"))).isFalse();
+  }
 }
