@@ -45,7 +45,7 @@ public final class NiftiReader {
    * @throws NiftiFormatException if the file is not a readable NIfTI volume
    */
   public static NiftiImage read(Path file) throws IOException {
-    return read(file, -1);
+    return readImpl(file, -1);
   }
 
   /** Reads time point {@code timePoint} (0-based) of a 4-D file; 0 is the only choice for a 3-D file. */
