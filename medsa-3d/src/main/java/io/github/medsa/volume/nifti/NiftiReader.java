@@ -288,12 +288,6 @@ public final class NiftiReader {
             : "datatype " + h.datatypeCode() + " (" + name + ") is not supported") + "; supported: "
             + Arrays.toString(NiftiDatatype.values()));
       }
-      long volVoxels = dim[1] * dim[2] * dim[3]; // each positive, product <= nvox, so no overflow
-      if (dim[1] > Integer.MAX_VALUE || dim[2] > Integer.MAX_VALUE || dim[3] > Integer.MAX_VALUE
-          || volVoxels > Integer.MAX_VALUE - 8) {
-        throw new NiftiFormatException(file, "a " + dim[1] + "x" + dim[2] + "x" + dim[3]
-            + " volume is too large for one Java float array");
-      }
       int minOffset = (h.version() == 1 ? NIFTI1_HEADER : NIFTI2_HEADER) + 4;
       if (h.voxOffset() < minOffset) {
         throw new NiftiFormatException(file, "vox_offset " + h.voxOffset() + " lies inside the header (a single-"
@@ -319,6 +313,13 @@ public final class NiftiReader {
         throw new NiftiFormatException(file, "truncated data or corrupt dims: the header needs vox_offset "
             + h.voxOffset() + " + " + nvox + " voxels x " + bytes + " bytes = " + needed + " bytes, more than a "
             + fileSize + "-byte gzip file can hold");
+      }
+      // after the size checks, so a corrupt header is reported as what it most likely is: truncated data
+      long volVoxels = dim[1] * dim[2] * dim[3]; // each positive, product <= nvox, so no overflow
+      if (dim[1] > Integer.MAX_VALUE || dim[2] > Integer.MAX_VALUE || dim[3] > Integer.MAX_VALUE
+          || volVoxels > Integer.MAX_VALUE - 8) {
+        throw new NiftiFormatException(file, "a " + dim[1] + "x" + dim[2] + "x" + dim[3]
+            + " volume is too large for one Java float array");
       }
     }
 
