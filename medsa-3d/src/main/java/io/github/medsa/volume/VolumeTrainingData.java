@@ -36,7 +36,8 @@ public final class VolumeTrainingData {
   private final int slices;
   private final List<Chunk> chunks;
 
-  private VolumeTrainingData(List<Pair> pairs, IntPredicate structure, IntensityWindow window, Axis axis, int slices) {
+  private VolumeTrainingData(List<Pair> pairs, IntPredicate structure, IntensityWindow window, Axis axis, int slices,
+      int stride, IntPredicate usableSlice) {
     this.pairs = ImmutableList.copyOf(pairs);
     this.structure = structure;
     this.slices = slices;
@@ -49,8 +50,8 @@ public final class VolumeTrainingData {
       ranges.add(window.range(pairs.get(p).image()));
       checkArgument(view.count() >= slices, "%s has %s slices, fewer than a chunk of %s",
           pairs.get(p).image().source(), view.count(), slices);
-      for (int start = 0; start + slices <= view.count(); start += slices) {
-        if (containsStructure(p, start)) {
+      for (int start = 0; start + slices <= view.count(); start += stride) {
+        if (allUsable(usableSlice, start) && containsStructure(p, start)) {
           found.add(new Chunk(p, start));
         }
       }
@@ -60,17 +61,39 @@ public final class VolumeTrainingData {
   }
 
   /**
+   * Non-overlapping chunks over every slice.
+   *
    * @param allowedLabels every label value the files may hold (checked), e.g. 0..116 for AAL
    * @param structure which label values are the structure to segment
    * @param slices D, the chunk length of the SD-Trans model
    */
   public static VolumeTrainingData of(List<Pair> pairs, Set<Integer> allowedLabels, IntPredicate structure,
       IntensityWindow window, Axis axis, int slices) {
+    return of(pairs, allowedLabels, structure, window, axis, slices, slices, s -> true);
+  }
+
+  /**
+   * Chunks starting every {@code stride} slices (overlapping when {@code stride < slices}) that lie entirely on
+   * usable slices, e.g. to keep held-out slices out of training.
+   */
+  public static VolumeTrainingData of(List<Pair> pairs, Set<Integer> allowedLabels, IntPredicate structure,
+      IntensityWindow window, Axis axis, int slices, int stride, IntPredicate usableSlice) {
     checkArgument(!pairs.isEmpty(), "no volumes");
+    checkArgument(slices >= 1 && stride >= 1, "chunk length and stride must be positive, got %s and %s", slices,
+        stride);
     for (Pair p : pairs) {
       VolumeChecks.requireTrainable(p.image(), p.label(), allowedLabels);
     }
-    return new VolumeTrainingData(pairs, structure, window, axis, slices);
+    return new VolumeTrainingData(pairs, structure, window, axis, slices, stride, usableSlice);
+  }
+
+  private boolean allUsable(IntPredicate usableSlice, int start) {
+    for (int s = start; s < start + slices; s++) {
+      if (!usableSlice.test(s)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   public List<Chunk> chunks() {
