@@ -122,4 +122,27 @@ class VolumeBasicsTest {
     assertThat(prompts[4]).isNull();
     assertThat(prompts[5].points()).containsExactly(new io.github.medsa.Prompt.Point(4, 3, 1));
   }
+
+  @Test
+  void threeDimensionalMetricsUseTheVolumeSpacing() {
+    double[][] a = {{2, 0, 0, 0}, {0, 1, 0, 0}, {0, 0, 3, 0}, {0, 0, 0, 1}};
+    Geometry g = new Geometry(new int[] {5, 4, 3}, new double[] {2, 1, 3}, a);
+    float[] labels = new float[60];
+    float[] pred = new float[60];
+    labels[0] = 77; // voxel (0, 0, 0)
+    labels[1] = 78; // voxel (1, 0, 0)
+    labels[2] = 5;  // another structure
+    pred[1] = 1;    // voxel (1, 0, 0)
+    pred[1 + 20 * 2] = 1; // voxel (1, 0, 2): 6 mm away along z
+    var m = VolumeMetrics.evaluate(new Volume(g, pred, "pred"), new Volume(g, labels, "lab"), v -> v == 77 || v == 78,
+        io.github.medsa.metrics.SegmentationMetrics.monai());
+    // I = 1, |P| = 2, |G| = 2: Dice 0.5, IoU 1/3
+    assertThat(m.dice()).isEqualTo(0.5);
+    assertThat(m.iou()).isCloseTo(1.0 / 3, org.assertj.core.data.Offset.offset(1e-12));
+    // surface distances: P->G {0, 6}, G->P {2, 0}; 95th percentiles 5.7 and 1.9 -> 5.7 mm
+    assertThat(m.hd95()).isCloseTo(5.7, org.assertj.core.data.Offset.offset(1e-9));
+    assertThatThrownBy(() -> VolumeMetrics.evaluate(new Volume(Geometry.identity(5, 4, 3), pred, "pred.nii"),
+        new Volume(g, labels, "lab.nii"), v -> v == 77, io.github.medsa.metrics.SegmentationMetrics.monai()))
+        .isInstanceOf(VolumeCheckException.class).hasMessageContaining("pred.nii and lab.nii differ in geometry");
+  }
 }
