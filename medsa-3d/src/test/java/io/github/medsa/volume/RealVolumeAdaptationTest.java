@@ -44,21 +44,20 @@ class RealVolumeAdaptationTest {
     TrainingConfig cfg = TrainingConfig.medsa().epochs(12).batchSize(D).learningRate(2e-3).seed(5).outSize(64)
         .loss(LossFunction.diceBce()).prompts(PromptSimulator.builder().positiveClicks(1).build()).build();
     Trainer trainer = new Trainer(frozen, cfg);
-    long t0 = System.nanoTime();
-    List<Double> losses = trainer.fit(data.steps(cfg), p -> System.out.printf("step %d %.3f s loss %.4f%n", p.step(), p.elapsed().toMillis() / 1000.0, p.loss()));
-    System.out.printf("train %.1f s%n", (System.nanoTime() - t0) / 1e9);
+    List<Double> losses = trainer.fit(data.steps(cfg), TrainingListener.NONE);
 
-    long t1 = System.nanoTime();
     double before = heldOutDice(frozen, image, labels);
-    System.out.printf("eval %.1f s%n", (System.nanoTime() - t1) / 1e9);
     double after = heldOutDice(trainer.toModel(), image, labels);
     int perEpoch = data.steps(cfg).stepsPerEpoch();
     double first = losses.subList(0, perEpoch).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
     double last = losses.subList(losses.size() - perEpoch, losses.size()).stream().mapToDouble(Double::doubleValue)
         .average().orElseThrow();
     System.out.printf("real volume: loss %.4f -> %.4f, held-out 3D Dice %.3f -> %.3f%n", first, last, before, after);
-    assertThat(last).isLessThan(first);
-    assertThat(after).as("held-out 3D Dice after adaptation (before %s)", before).isGreaterThan(before + 0.2);
+    // Measured: loss 1.31 -> 0.30, held-out 3D Dice 0.006 -> 0.789; bounds leave room for other CPUs' rounding.
+    assertThat(last).isLessThan(0.5 * first);
+    assertThat(before).isLessThan(0.1);
+    assertThat(after).as("held-out 3D Dice after adaptation (before %s)", before).isGreaterThan(0.5)
+        .isGreaterThan(before + 0.4);
   }
 
   /** One click per held-out slice (z 80..91) at a thalamus voxel; 3D Dice over those slices. */
