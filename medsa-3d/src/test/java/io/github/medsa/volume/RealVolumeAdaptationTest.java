@@ -13,7 +13,6 @@ import io.github.medsa.training.TrainingListener;
 import io.github.medsa.training.LossFunction;
 import io.github.medsa.training.data.PromptSimulator;
 import io.github.medsa.volume.nifti.NiftiReader;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
