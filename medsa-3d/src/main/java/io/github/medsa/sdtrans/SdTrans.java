@@ -75,13 +75,13 @@ public final class SdTrans implements ModelExtension {
     };
   }
 
-  /** {@code (b d) h w c -> (b h w) 1 d c}, attention, Depth_Adapter, and back. */
+  /** {@code (b d) h w c -> (b h w) 1 d c}, attention, Depth_Adapter, and back, on token rows. */
   private SDVariable depthBranch(Scope block, SDVariable n1, EncoderBlockExtension.BlockAttention attention, int dim,
       int g) {
     SDVariable sequences = n1.reshape(-1, slices, g, g, dim).permute(0, 2, 3, 1, 4).reshape(-1, 1, slices, dim);
     SDVariable attended = attention.apply(sequences, 1, slices);
     SDVariable adapted = adapters.bottleneck(block.child("Depth_Adapter"), attended, dim);
-    return adapted.reshape(-1, g, g, slices, dim).permute(0, 3, 1, 2, 4).reshape(-1, g, g, dim);
+    return adapted.reshape(-1, g, g, slices, dim).permute(0, 3, 1, 2, 4).reshape(-1, dim);
   }
 
   @Override

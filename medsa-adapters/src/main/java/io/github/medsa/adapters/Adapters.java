@@ -158,7 +158,8 @@ public final class Adapters implements ModelExtension {
 
   @Override
   public DecoderBlockExtension decoder(SamConfig cfg) {
-    return new DecoderAdapters(this, cfg.promptEmbedDim(), 1 + cfg.numMaskTokens());
+    return new DecoderAdapters(this, cfg.promptEmbedDim(), 1 + cfg.numMaskTokens(),
+        cfg.gridSize() * cfg.gridSize());
   }
 
   /** Whether {@code name} is an adapter tensor (of any Med-SA adapter kind). */

@@ -22,11 +22,13 @@ final class DecoderAdapters implements DecoderBlockExtension {
   private final Adapters spec;
   private final int dim;
   private final int outputTokens;
+  private final int imageTokens;
 
-  DecoderAdapters(Adapters spec, int dim, int outputTokens) {
+  DecoderAdapters(Adapters spec, int dim, int outputTokens, int imageTokens) {
     this.spec = spec;
     this.dim = dim;
     this.outputTokens = outputTokens;
+    this.imageTokens = imageTokens;
   }
 
   @Override
@@ -51,10 +53,11 @@ final class DecoderAdapters implements DecoderBlockExtension {
     SDVariable sparse = sd.stridedSlice(tokens, new long[] {0, outputTokens, 0}, new long[] {0, 0, 0},
         new long[] {1, 1, 1}, 0b101, 0b111, 0, 0, 0);
     SDVariable prompt = sd.mean(sparse, false, 1);
-    SDVariable weights = Layers.reshapeTail(Layers.linear(h.child("hyper"), prompt, dim, r * r), 1, r, r);
-    SDVariable down = Layers.linear(h.child("D_fc1"), keys, dim, r);
-    SDVariable mixed = sd.mmul(down, weights);
-    SDVariable hidden = Layers.relu(Layers.layerNorm(h.child("norm"), mixed, r, HYPER_NORM_EPS, 2, 3));
+    SDVariable weights = Layers.linear(h.child("hyper"), prompt, dim, r * r).reshape(-1, r, r);
+    // Image token rows [B * g * g, r] regrouped per image for the prompt-generated [r, r] map.
+    SDVariable down = Layers.linear(h.child("D_fc1"), keys, dim, r).reshape(-1, imageTokens, r);
+    SDVariable mixed = sd.mmul(down, weights).reshape(-1, r);
+    SDVariable hidden = Layers.relu(Layers.layerNorm(h.child("norm"), mixed, r, HYPER_NORM_EPS, 1, 2));
     return keys.add(Layers.linear(h.child("D_fc2"), hidden, r, dim));
   }
 }

@@ -17,6 +17,8 @@ import org.nd4j.linalg.factory.Nd4j;
 class HyperPromptAdapterTest {
   private static final int C = 16;
   private static final int OUTPUT_TOKENS = 5;
+  /** Image tokens per image; keys come as rows [2 images * 6, C]. */
+  private static final int IMAGE_TOKENS = 6;
   private static final String P = "mask_decoder.transformer.layers.0.HyP_Adapter.";
   private static final List<String> PARAMS = List.of("hyper.weight", "hyper.bias", "D_fc1.weight", "D_fc1.bias",
       "norm.weight", "norm.bias", "D_fc2.weight", "D_fc2.bias");
@@ -27,7 +29,7 @@ class HyperPromptAdapterTest {
     Scope root = Scope.root(sd, (s, name, shape) -> s.hasVariable(name) ? s.getVariable(name)
         : s.var(name, params.get(name.substring(P.length())).dup()));
     DecoderAdapters adapters = new DecoderAdapters(Adapters.medsa().ratio(0.25).hyperPrompting(true)
-        .hyperPromptRatio(0.25), C, OUTPUT_TOKENS);
+        .hyperPromptRatio(0.25), C, OUTPUT_TOKENS, IMAGE_TOKENS);
     SDVariable out = adapters.afterImageToToken(root.child("mask_decoder.transformer.layers.0"), 0,
         sd.constant("keys", keys), sd.constant("tokens", tokens));
     sd.identity("out", out);
@@ -60,8 +62,8 @@ class HyperPromptAdapterTest {
   void analyticGradientsMatchCentralDifferences() {
     Map<String, INDArray> params = randomParams(1, false);
     Nd4j.getRandom().setSeed(2);
-    INDArray keys = Nd4j.randn(DataType.DOUBLE, 2, 6, C);
-    INDArray probe = Nd4j.randn(DataType.DOUBLE, 2, 6, C);
+    INDArray keys = Nd4j.randn(DataType.DOUBLE, 2 * IMAGE_TOKENS, C);
+    INDArray probe = Nd4j.randn(DataType.DOUBLE, 2 * IMAGE_TOKENS, C);
     INDArray tokens = tokens(3);
     SameDiff sd = graph(params, keys, tokens, probe);
     Map<String, INDArray> grads = sd.calculateGradients(Map.of(), PARAMS.stream().map(n -> P + n).toList());
@@ -90,7 +92,7 @@ class HyperPromptAdapterTest {
   @Test
   void zeroUpProjectionIsTheIdentity() {
     Nd4j.getRandom().setSeed(4);
-    INDArray keys = Nd4j.randn(DataType.DOUBLE, 2, 6, C);
+    INDArray keys = Nd4j.randn(DataType.DOUBLE, 2 * IMAGE_TOKENS, C);
     INDArray out = graph(randomParams(5, true), keys, tokens(6), keys).output(Map.of(), "out").get("out");
     assertThat(out.equals(keys)).isTrue();
   }
@@ -99,8 +101,8 @@ class HyperPromptAdapterTest {
   void onceTrainedAStepDifferentPromptsChangeTheImageTokensDifferently() {
     Map<String, INDArray> params = randomParams(7, true);
     Nd4j.getRandom().setSeed(8);
-    INDArray keys = Nd4j.randn(DataType.DOUBLE, 2, 6, C);
-    INDArray probe = Nd4j.randn(DataType.DOUBLE, 2, 6, C);
+    INDArray keys = Nd4j.randn(DataType.DOUBLE, 2 * IMAGE_TOKENS, C);
+    INDArray probe = Nd4j.randn(DataType.DOUBLE, 2 * IMAGE_TOKENS, C);
     INDArray promptA = tokens(9);
     SameDiff sd = graph(params, keys, promptA, probe);
     Map<String, INDArray> grads = sd.calculateGradients(Map.of(), List.of(P + "D_fc2.weight", P + "D_fc2.bias"));

@@ -36,14 +36,16 @@ public final class ImageEncoder {
     SameDiff sd = root.sd();
     int dim = cfg.encoderEmbedDim();
     int g = cfg.gridSize();
-    SDVariable x = Layers.conv2d(s.child("patch_embed.proj"), image, 3, dim, cfg.patchSize(), cfg.patchSize(), 0,
+    SDVariable grid = Layers.conv2d(s.child("patch_embed.proj"), image, 3, dim, cfg.patchSize(), cfg.patchSize(), 0,
         true).permute(0, 2, 3, 1);
-    x = sd.identity(TAP_PATCH_EMBED, x);
-    x = x.add(absolutePositions(s));
+    sd.identity(TAP_PATCH_EMBED, grid);
+    // Tokens travel as rows [B * g * g, C] (row-major over b, y, x); grids are views for attention and taps.
+    SDVariable x = grid.add(absolutePositions(s)).reshape(-1, dim);
     for (int i = 0; i < cfg.encoderDepth(); i++) {
-      x = sd.identity(blockTap(i), block(s.child("blocks." + i), i, x));
+      x = block(s.child("blocks." + i), i, x);
+      sd.identity(blockTap(i), x.reshape(-1, g, g, dim));
     }
-    return neck(s.child("neck"), x.permute(0, 3, 1, 2));
+    return neck(s.child("neck"), x.reshape(-1, g, g, dim).permute(0, 3, 1, 2));
   }
 
   /** {@code pos_embed} at the checkpoint's grid, resized bicubically to the input grid when they differ. */
@@ -63,50 +65,54 @@ public final class ImageEncoder {
     return both.reshape(1, g, g, dim);
   }
 
+  /** One block on token rows {@code [B * g * g, C]}. */
   private SDVariable block(Scope b, int index, SDVariable x) {
     int dim = cfg.encoderEmbedDim();
     int g = cfg.gridSize();
     double eps = cfg.encoderLayerNormEps();
     boolean global = cfg.isGlobal(index);
-    int attnSize = global ? g : cfg.windowSize();
-    int tableRows = 2 * (global ? cfg.pretrainGridSize() : cfg.windowSize()) - 1;
+    int ws = cfg.windowSize();
+    int tableRows = 2 * (global ? cfg.pretrainGridSize() : ws) - 1;
     Scope attnScope = b.child("attn");
     EncoderBlockExtension.BlockAttention attention = (tokens, h, w) ->
         attention(attnScope, tokens, h, w, tableRows);
 
-    SDVariable shortcut = x;
-    SDVariable n1 = Layers.layerNorm(b.child("norm1"), x, dim, eps, 3, 4);
+    SDVariable n1 = Layers.layerNorm(b.child("norm1"), x, dim, eps, 1, 2);
+    SDVariable n1Grid = n1.reshape(-1, g, g, dim);
     SDVariable attnOut = global
-        ? attention.apply(n1, g, g)
-        : windowUnpartition(attention.apply(windowPartition(n1, g, attnSize, dim), attnSize, attnSize), g,
-            attnSize, dim);
-    x = shortcut.add(extension.attentionResidual(b, index, attnOut, n1, attention));
+        ? attention.apply(n1Grid, g, g)
+        : windowUnpartition(attention.apply(windowPartition(n1Grid, g, ws, dim), ws, ws).reshape(-1, ws, ws, dim), g,
+            ws, dim).reshape(-1, dim);
+    x = x.add(extension.attentionResidual(b, index, attnOut, n1, attention));
 
-    SDVariable n2 = Layers.layerNorm(b.child("norm2"), x, dim, eps, 3, 4);
+    SDVariable n2 = Layers.layerNorm(b.child("norm2"), x, dim, eps, 1, 2);
     SDVariable mlp = Layers.linear(b.child("mlp.lin2"),
         Layers.gelu(Layers.linear(b.child("mlp.lin1"), n2, dim, cfg.mlpDim())), cfg.mlpDim(), dim);
     return x.add(extension.mlpResidual(b, index, mlp, n2));
   }
 
-  /** Multi-head attention with decomposed relative positions on {@code [B', h, w, C]} tokens. */
+  /**
+   * Multi-head attention with decomposed relative positions: {@code [B', h, w, C]} grids in, token rows
+   * {@code [B' * h * w, C]} out.
+   */
   private SDVariable attention(Scope a, SDVariable x, int h, int w, int tableRows) {
     int dim = cfg.encoderEmbedDim();
     int heads = cfg.encoderNumHeads();
     int hd = cfg.encoderHeadDim();
     int n = h * w;
     // qkv rows are [q(heads x hd); k; v]: split into [3, B' * heads, n, hd].
-    SDVariable qkv = Layers.linear(a.child("qkv"), x, dim, 3 * dim)
+    SDVariable qkv = Layers.linear(a.child("qkv"), x.reshape(-1, dim), dim, 3 * dim)
         .reshape(-1, n, 3, heads, hd).permute(2, 0, 3, 1, 4).reshape(3, -1, n, hd);
     SDVariable q = qkv.get(SDIndex.point(0));
     SDVariable k = qkv.get(SDIndex.point(1));
     SDVariable v = qkv.get(SDIndex.point(2));
-    // Relative positions use the unscaled q; only q k^T is scaled.
     // Tables keep their checkpoint length; get_rel_pos resizes them to 2 * size - 1 for this grid.
+    // Relative positions use the unscaled q; only q k^T is scaled.
     SDVariable bias = RelativePosition.bias(q,
         RelativePosition.table(a, "rel_pos_h", h, tableRows, hd),
         RelativePosition.table(a, "rel_pos_w", w, tableRows, hd), h, w, hd);
     SDVariable out = Layers.attention(q, k, v, Math.pow(hd, -0.5), bias)
-        .reshape(-1, heads, h, w, hd).permute(0, 2, 3, 1, 4).reshape(-1, h, w, dim);
+        .reshape(-1, heads, h, w, hd).permute(0, 2, 3, 1, 4).reshape(-1, dim);
     return Layers.linear(a.child("proj"), out, dim, dim);
   }
 

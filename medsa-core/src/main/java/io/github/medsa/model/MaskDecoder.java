@@ -49,7 +49,8 @@ public final class MaskDecoder {
     SDVariable hs = t.queries();
     SDVariable iouTokenOut = hs.get(SDIndex.all(), SDIndex.point(0), SDIndex.all());
 
-    SDVariable upscaled = upscale(s.child("output_upscaling"), t.keys().permute(0, 2, 1).reshape(-1, c, g, g));
+    SDVariable upscaled = upscale(s.child("output_upscaling"),
+        t.keys().reshape(-1, g * g, c).permute(0, 2, 1).reshape(-1, c, g, g));
     SDVariable[] hyper = new SDVariable[m];
     for (int i = 0; i < m; i++) {
       SDVariable token = hs.get(SDIndex.all(), SDIndex.point(1 + i), SDIndex.all());

@@ -40,7 +40,7 @@ public final class PromptEncoder {
     SDVariable keep = flatKinds.get(SDIndex.all(), SDIndex.interval(0, 1)).rsub(1.0);
     SDVariable learned = sd.mmul(flatKinds, sd.concat(0, rows));
     SDVariable tokens = positionalEncoding(s, coords.reshape(-1, 2)).mul(keep).add(learned);
-    return Layers.reshapeLast(sd, tokens, coords, c);
+    return Layers.reshapeAs(tokens, coords, 2, c);
   }
 
   /** {@code mask_downscaling}: a {@code [B, 1, 4g, 4g]} mask of logits to {@code [B, C, g, g]}. */

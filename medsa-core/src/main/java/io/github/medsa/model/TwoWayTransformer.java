@@ -3,14 +3,21 @@ package io.github.medsa.model;
 import io.github.medsa.SamConfig;
 import io.github.medsa.nn.Layers;
 import io.github.medsa.nn.Scope;
+import java.util.HashMap;
+import java.util.Map;
+import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * SAM's {@code TwoWayTransformer}: prompt tokens and image tokens attend to each other in both directions,
- * then a last token-to-image attention. Follows {@code segment_anything/modeling/transformer.py}.
+ * then a last token-to-image attention. Follows {@code segment_anything/modeling/transformer.py}. Both streams
+ * travel as rows ({@code [B * T, C]} tokens, {@code [B * g * g, C]} image tokens) and are viewed per head only
+ * inside attention.
  */
 public final class TwoWayTransformer {
-  /** Result: the processed tokens {@code [B, T, C]} and image tokens {@code [B, g*g, C]}. */
+  /** Result: the processed tokens {@code [B, T, C]} and image token rows {@code [B * g * g, C]}. */
   public record Output(SDVariable queries, SDVariable keys) {}
 
   private final SamConfig cfg;
@@ -21,74 +28,99 @@ public final class TwoWayTransformer {
     this.extension = extension;
   }
 
+  /** How one build views rows per head: token rows need the run-time [B, T], image rows know their length. */
+  private final class Heads {
+    private final SDVariable tokens;
+    private final Map<Long, SDVariable> tokenShapes = new HashMap<>();
+
+    Heads(SDVariable tokens) {
+      this.tokens = tokens;
+    }
+
+    /** {@code [B * N, heads * c] -> [B, heads, N, c]}; the run-time token shape is built once per head size. */
+    SDVariable split(SDVariable rows, boolean tokenRows, int heads, int perHead) {
+      SameDiff sd = rows.getSameDiff();
+      SDVariable grouped = tokenRows
+          ? sd.reshape(rows, tokenShapes.computeIfAbsent(((long) heads << 32) | perHead, key -> sd.concat(0,
+              Layers.leading(tokens, 2), sd.constant(Nd4j.createFromArray((long) heads, (long) perHead)))))
+          : rows.reshape(-1, cfg.gridSize() * cfg.gridSize(), heads, perHead);
+      return grouped.permute(0, 2, 1, 3);
+    }
+  }
+
   /**
    * @param image {@code [B, C, g, g]} image embedding plus dense prompt
    * @param imagePe {@code [1, C, g, g]} dense positional encoding
    * @param tokens {@code [B, T, C]} output tokens followed by the sparse prompt
    */
   public Output build(Scope t, SDVariable image, SDVariable imagePe, SDVariable tokens) {
+    SameDiff sd = t.sd();
     int c = cfg.promptEmbedDim();
     int n = cfg.gridSize() * cfg.gridSize();
-    SDVariable keys = image.reshape(-1, c, n).permute(0, 2, 1);
-    SDVariable keyPe = imagePe.reshape(-1, c, n).permute(0, 2, 1);
-    SDVariable queries = tokens;
+    Heads heads = new Heads(tokens);
+    SDVariable keys = image.reshape(-1, c, n).permute(0, 2, 1).reshape(-1, c);
+    // The encoding is shared by every image of the batch: repeat it to the batch's rows once.
+    SDVariable perImage = sd.zerosLike(tokens.get(SDIndex.all(), SDIndex.interval(0, 1), SDIndex.interval(0, 1)));
+    SDVariable keyPe = perImage.add(imagePe.reshape(1, c, n).permute(0, 2, 1)).reshape(-1, c);
+    SDVariable queryPe = tokens.reshape(-1, c);
+    SDVariable queries = queryPe;
     for (int l = 0; l < cfg.decoderDepth(); l++) {
-      Output o = block(t.child("layers." + l), l, queries, keys, tokens, keyPe);
+      Output o = block(t.child("layers." + l), l, heads, queries, keys, queryPe, keyPe, tokens);
       queries = o.queries();
       keys = o.keys();
     }
-    SDVariable attn = attention(t.child("final_attn_token_to_image"), queries.add(tokens), keys.add(keyPe), keys,
-        cfg.attentionDownsampleRate());
+    SDVariable attn = attention(t.child("final_attn_token_to_image"), heads, queries.add(queryPe), true,
+        keys.add(keyPe), keys, false, cfg.attentionDownsampleRate());
     queries = layerNorm(t.child("norm_final_attn"), queries.add(attn));
-    return new Output(queries, keys);
+    return new Output(Layers.reshapeAs(queries, tokens, 2, c), keys);
   }
 
   /** {@code TwoWayAttentionBlock}; the first layer's self-attention has no positional encoding and no residual. */
-  private Output block(Scope b, int index, SDVariable queries, SDVariable keys, SDVariable queryPe,
-      SDVariable keyPe) {
+  private Output block(Scope b, int index, Heads heads, SDVariable queries, SDVariable keys, SDVariable queryPe,
+      SDVariable keyPe, SDVariable tokens) {
     int c = cfg.promptEmbedDim();
+    int down = cfg.attentionDownsampleRate();
     if (index == 0) {
-      queries = attention(b.child("self_attn"), queries, queries, queries, 1);
+      queries = attention(b.child("self_attn"), heads, queries, true, queries, queries, true, 1);
     } else {
       SDVariable q = queries.add(queryPe);
-      queries = queries.add(attention(b.child("self_attn"), q, q, queries, 1));
+      queries = queries.add(attention(b.child("self_attn"), heads, q, true, q, queries, true, 1));
     }
     queries = layerNorm(b.child("norm1"), queries);
 
-    SDVariable attn = attention(b.child("cross_attn_token_to_image"), queries.add(queryPe), keys.add(keyPe), keys,
-        cfg.attentionDownsampleRate());
+    SDVariable attn = attention(b.child("cross_attn_token_to_image"), heads, queries.add(queryPe), true,
+        keys.add(keyPe), keys, false, down);
     queries = layerNorm(b.child("norm2"), queries.add(attn));
 
     SDVariable mlp = Layers.linear(b.child("mlp.lin2"),
         Layers.relu(Layers.linear(b.child("mlp.lin1"), queries, c, cfg.decoderMlpDim())), cfg.decoderMlpDim(), c);
     queries = layerNorm(b.child("norm3"), queries.add(extension.mlpResidual(b, index, mlp, queries)));
 
-    attn = attention(b.child("cross_attn_image_to_token"), keys.add(keyPe), queries.add(queryPe), queries,
-        cfg.attentionDownsampleRate());
+    attn = attention(b.child("cross_attn_image_to_token"), heads, keys.add(keyPe), false, queries.add(queryPe),
+        queries, true, down);
     keys = layerNorm(b.child("norm4"), keys.add(attn));
-    keys = extension.afterImageToToken(b, index, keys, queryPe);
+    keys = extension.afterImageToToken(b, index, keys, tokens);
     return new Output(queries, keys);
   }
 
   private SDVariable layerNorm(Scope s, SDVariable x) {
-    return Layers.layerNorm(s, x, cfg.promptEmbedDim(), cfg.decoderLayerNormEps(), 2, 3);
+    return Layers.layerNorm(s, x, cfg.promptEmbedDim(), cfg.decoderLayerNormEps(), 1, 2);
   }
 
-  /** The decoder's {@code Attention}: projections to {@code C / downsample} channels, split into heads. */
-  private SDVariable attention(Scope a, SDVariable q, SDVariable k, SDVariable v, int downsample) {
+  /**
+   * The decoder's {@code Attention}: projections to {@code C / downsample} channels, split into heads. Queries come
+   * from token rows or image rows ({@code queryTokens}); keys and values share one kind ({@code keyTokens}).
+   */
+  private SDVariable attention(Scope a, Heads heads, SDVariable q, boolean queryTokens, SDVariable k, SDVariable v,
+      boolean keyTokens, int downsample) {
     int c = cfg.promptEmbedDim();
     int internal = c / downsample;
-    int heads = cfg.decoderNumHeads();
-    int perHead = internal / heads;
-    SDVariable qh = separateHeads(Layers.linear(a.child("q_proj"), q, c, internal), heads, perHead);
-    SDVariable kh = separateHeads(Layers.linear(a.child("k_proj"), k, c, internal), heads, perHead);
-    SDVariable vh = separateHeads(Layers.linear(a.child("v_proj"), v, c, internal), heads, perHead);
+    int h = cfg.decoderNumHeads();
+    int perHead = internal / h;
+    SDVariable qh = heads.split(Layers.linear(a.child("q_proj"), q, c, internal), queryTokens, h, perHead);
+    SDVariable kh = heads.split(Layers.linear(a.child("k_proj"), k, c, internal), keyTokens, h, perHead);
+    SDVariable vh = heads.split(Layers.linear(a.child("v_proj"), v, c, internal), keyTokens, h, perHead);
     SDVariable out = Layers.attention(qh, kh, vh, 1.0 / Math.sqrt(perHead), null);
-    return Layers.linear(a.child("out_proj"), Layers.reshapeTail(out.permute(0, 2, 1, 3), 2, internal), internal, c);
-  }
-
-  /** {@code [B, N, heads * c] -> [B, heads, N, c]}. */
-  private static SDVariable separateHeads(SDVariable x, int heads, int perHead) {
-    return Layers.reshapeTail(x, 2, heads, perHead).permute(0, 2, 1, 3);
+    return Layers.linear(a.child("out_proj"), out.permute(0, 2, 1, 3).reshape(-1, internal), internal, c);
   }
 }

@@ -22,34 +22,32 @@ public final class Layers {
 
   private Layers() {}
 
-  /** {@code torch.nn.Linear}: weight {@code [out, in]}, bias {@code [out]}, over the last axis of any rank. */
+  /**
+   * {@code torch.nn.Linear} on rows: {@code x} is {@code [n, in]}, weight {@code [out, in]}, bias {@code [out]}.
+   * Graphs keep token activations as 2-D rows so that a Linear is one matmul and one add: every op costs
+   * SameDiff per-call bookkeeping, so fewer ops is faster.
+   */
   public static SDVariable linear(Scope s, SDVariable x, int in, int out) {
     return linear(s, x, in, out, true);
   }
 
   public static SDVariable linear(Scope s, SDVariable x, int in, int out, boolean bias) {
-    SDVariable w = s.param("weight", out, in);
-    SDVariable y = s.sd().mmul(x.reshape(-1, in), w, false, true, false);
-    if (bias) {
-      y = y.add(s.param("bias", out));
-    }
-    return reshapeLast(s.sd(), y, x, out);
-  }
-
-  /** Reshapes the 2-D {@code y} back to {@code like}'s leading dimensions with a new last dimension. */
-  public static SDVariable reshapeLast(SameDiff sd, SDVariable y, SDVariable like, long last) {
-    SDVariable leading = sd.stridedSlice(like.shape(), new long[] {0}, new long[] {-1}, new long[] {1});
-    return sd.reshape(y, sd.concat(0, leading, sd.constant(Nd4j.createFromArray(last))));
+    SDVariable y = s.sd().mmul(x, s.param("weight", out, in), false, true, false);
+    return bias ? y.add(s.param("bias", out)) : y;
   }
 
   /**
-   * Reshapes {@code x} to its first {@code keep} dimensions followed by {@code tail}: reshapes whose leading
-   * (batch) sizes are only known when the graph runs.
+   * Reshapes {@code x} to the first {@code keep} dimensions of {@code like} followed by {@code tail}: reshapes whose
+   * leading sizes (batch, number of prompt tokens) are only known when the graph runs.
    */
-  public static SDVariable reshapeTail(SDVariable x, int keep, long... tail) {
+  public static SDVariable reshapeAs(SDVariable x, SDVariable like, int keep, long... tail) {
     SameDiff sd = x.getSameDiff();
-    SDVariable leading = sd.stridedSlice(x.shape(), new long[] {0}, new long[] {keep}, new long[] {1});
-    return sd.reshape(x, sd.concat(0, leading, sd.constant(Nd4j.createFromArray(tail))));
+    return sd.reshape(x, sd.concat(0, leading(like, keep), sd.constant(Nd4j.createFromArray(tail))));
+  }
+
+  /** The first {@code keep} sizes of {@code like}'s shape, as a graph value. */
+  public static SDVariable leading(SDVariable like, int keep) {
+    return like.getSameDiff().stridedSlice(like.shape(), new long[] {0}, new long[] {keep}, new long[] {1});
   }
 
   /**
