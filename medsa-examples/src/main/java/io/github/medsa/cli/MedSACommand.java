@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** {@code medsa}: the command line of MedSA-J. */
 @Command(name = "medsa", mixinStandardHelpOptions = true, versionProvider = MedSACommand.Version.class,
     description = "Medical SAM Adapter on the JVM: segment images with Segment Anything.",
-    subcommands = {io.github.medsa.examples.demo.DemoCommand.class, SegmentCommand.class,
+    subcommands = {io.github.medsa.examples.demo.DemoCommand.class, SegmentCommand.class, TrainCommand.class,
+        EvaluateCommand.class, InfoCommand.class,
         CommandLine.HelpCommand.class})
 public final class MedSACommand implements Runnable {
   @CommandLine.Spec

@@ -45,6 +45,10 @@ public final class ModelOptions {
     if (checkpoint == null) {
       throw new IllegalArgumentException("give --checkpoint (or --config with --random-init)");
     }
+    Path beside = checkpoint.toAbsolutePath().resolveSibling("config.json");
+    if (Files.isRegularFile(beside)) { // written by `medsa train` next to its checkpoint
+      return SamConfigJson.read(beside);
+    }
     return Backbone.valueOf(preset(checkpoint).orElseThrow(() -> new IllegalArgumentException(checkpoint
         + ": not an official SAM ViT-B/L/H checkpoint; give --backbone or --config"))).config();
   }
@@ -69,6 +73,21 @@ public final class ModelOptions {
       b.imageSize(imageSize);
     }
     return b.build();
+  }
+
+  /** The model from {@code --checkpoint}, with Med-SA adapters when the checkpoint holds adapter tensors. */
+  public MedSA loadForInference(long seed) throws IOException {
+    if (checkpoint != null && Files.isRegularFile(checkpoint)) {
+      var names = CheckpointInfo.inspect(checkpoint).shapes().keySet();
+      if (names.stream().anyMatch(n -> n.contains("Depth_Adapter."))) {
+        throw new IllegalArgumentException(checkpoint + " holds an SD-Trans (3D) model; segment volumes with it "
+            + "through the library's VolumeSegmenter with SdTrans.of(Adapters.medsa(), D)");
+      }
+      if (names.stream().anyMatch(io.github.medsa.adapters.Adapters::isAdapter)) {
+        return load(io.github.medsa.adapters.Adapters.medsa(), seed);
+      }
+    }
+    return load(ModelExtension.NONE, seed);
   }
 
   /** A model with fresh random weights (PyTorch's initialisation, seeded), for demos and training from scratch. */
