@@ -22,6 +22,17 @@ class DemoCommandTest {
     assertOutputs(out);
   }
 
+  /** The real-SAM path (pre-training skipped, run at --image-size 256 by default) on the fixture checkpoint. */
+  @Test
+  void withACheckpointThePretrainingIsSkipped() throws Exception {
+    Path out = tmp.resolve("demo-ckpt");
+    assertThat(MedSACommand.run("demo", "--quick", "--out", out.toString(), "--checkpoint",
+        io.github.medsa.testing.Fixtures.path("sam-tiny/weights.pth").toString(), "--config",
+        io.github.medsa.testing.Fixtures.path("sam-tiny/config.json").toString())).isZero();
+    assertOutputs(out);
+    assertThat(Files.readString(out.resolve("summary.json"))).contains("\"img_size\": 256");
+  }
+
   @Test
   @Tag("full")
   void fullDemo() throws Exception {
