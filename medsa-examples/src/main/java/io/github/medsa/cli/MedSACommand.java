@@ -6,20 +6,24 @@ import picocli.CommandLine.Command;
 /** {@code medsa}: the command line of MedSA-J. */
 @Command(name = "medsa", mixinStandardHelpOptions = true, versionProvider = MedSACommand.Version.class,
     description = "Medical SAM Adapter on the JVM: segment images with Segment Anything.",
-    subcommands = {SegmentCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {io.github.medsa.examples.demo.DemoCommand.class, SegmentCommand.class, TrainCommand.class,
+        EvaluateCommand.class, InfoCommand.class,
+        CommandLine.HelpCommand.class})
 public final class MedSACommand implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
   /** Exit code for bad input (missing files, malformed prompts), as distinct from a failure while running. */
-  static final int EXIT_USAGE = 2;
+  public static final int EXIT_USAGE = 2;
 
   public static void main(String[] args) {
+    QuietStdout.install();
     System.exit(run(args));
   }
 
   /** Runs the command line and returns its exit code (tests call this). */
   public static int run(String... args) {
+    System.setProperty("java.awt.headless", "true");
     return new CommandLine(new MedSACommand())
         .setExecutionExceptionHandler((ex, cmd, parsed) -> {
           cmd.getErr().println("medsa: " + ex.getMessage());

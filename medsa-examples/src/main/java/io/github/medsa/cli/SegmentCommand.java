@@ -28,8 +28,10 @@ import picocli.CommandLine.Option;
 
 /** {@code medsa segment}: one image, one prompt, a mask PNG and an overlay PNG. */
 @Command(name = "segment", mixinStandardHelpOptions = true,
-    description = {"Segment an object in a 2D image (PNG, JPEG, TIFF, BMP) from clicks and/or a box.",
-        "Coordinates are pixels of the image: x to the right, y down; boxes x0,y0,x1,y1."},
+    description = {"Segment an object in a 2D image (PNG, JPEG, TIFF, BMP) from clicks and/or a box, or in a volume "
+        + "(NIfTI .nii/.nii.gz or a DICOM folder) from a 3D box and/or 3D clicks.",
+        "2D coordinates are pixels of the image: x to the right, y down; boxes x0,y0,x1,y1.",
+        "3D coordinates are voxel indices x,y,z (i,j,k) of the volume; the mask is written as NIfTI on its grid."},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:masks written", "1:unexpected failure", "2:bad input (files, prompts, checkpoint)"})
 final class SegmentCommand implements Callable<Integer> {
@@ -60,6 +62,25 @@ final class SegmentCommand implements Callable<Integer> {
       + "for a single click, off otherwise).")
   Boolean multimask;
 
+  @Option(names = "--box-3d", paramLabel = "X0,Y0,Z0,X1,Y1,Z1", description = "Volumes: a box in voxels, "
+      + "projected onto every slice it spans.")
+  String box3d;
+
+  @Option(names = "--click", paramLabel = "X,Y,Z[,LABEL]", description = "Volumes: a click in voxels; LABEL 1 = "
+      + "foreground (default), 0 = background. Repeatable.")
+  List<String> clicks = new ArrayList<>();
+
+  @Option(names = "--window", defaultValue = "mri", paramLabel = "ct:LEVEL,WIDTH|mri",
+      description = "Volumes: intensity window (default: ${DEFAULT-VALUE}, percentiles 0.5-99.5).")
+  String window;
+
+  @Option(names = "--axis", defaultValue = "axial", description = "Volumes: slicing axis, axial, coronal or sagittal "
+      + "(default: ${DEFAULT-VALUE}).")
+  String axis;
+
+  @Option(names = "--probabilities", description = "Volumes: also write the probability volume (float32 NIfTI).")
+  boolean probabilities;
+
   @Option(names = {"-o", "--out"}, defaultValue = "medsa-out", description = "Output folder (default: ${DEFAULT-VALUE}).")
   Path out;
 
@@ -70,8 +91,22 @@ final class SegmentCommand implements Callable<Integer> {
       spec.commandLine().getErr().println(missingCheckpointHelp());
       return MedSACommand.EXIT_USAGE;
     }
+    if (Files.exists(image) && Volumes.isVolumePath(image)) {
+      if (!points.isEmpty() || box != null) {
+        throw new IllegalArgumentException("volumes take --click X,Y,Z and --box-3d, not --point/--box");
+      }
+      var prompt = VolumeSegmentation.prompt(clicks, box3d);
+      var win = Volumes.window(window);
+      var ax = Volumes.axis(axis);
+      requireFile(checkpoint, "checkpoint");
+      MedSA sam = MedSA.builder().config(modelConfig()).checkpoint(checkpoint).build();
+      return VolumeSegmentation.run(sam, image, prompt, win, ax, probabilities, out, stdout);
+    }
     requireFile(image, "image");
     requireFile(checkpoint, "checkpoint");
+    if (!clicks.isEmpty() || box3d != null) {
+      throw new IllegalArgumentException("--click and --box-3d are for volumes; 2D images take --point and --box");
+    }
     BufferedImage input = ImageIO.read(image.toFile());
     if (input == null) {
       throw new IllegalArgumentException(image + ": not an image format Java can read (PNG, JPEG, BMP, GIF, TIFF)");
