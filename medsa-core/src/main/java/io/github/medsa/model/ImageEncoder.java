@@ -100,12 +100,13 @@ public final class ImageEncoder {
     int heads = cfg.encoderNumHeads();
     int hd = cfg.encoderHeadDim();
     int n = h * w;
-    // qkv rows are [q(heads x hd); k; v]: split into [3, B' * heads, n, hd].
-    SDVariable qkv = Layers.linear(a.child("qkv"), x.reshape(-1, dim), dim, 3 * dim)
-        .reshape(-1, n, 3, heads, hd).permute(2, 0, 3, 1, 4).reshape(3, -1, n, hd);
-    SDVariable q = qkv.get(SDIndex.point(0));
-    SDVariable k = qkv.get(SDIndex.point(1));
-    SDVariable v = qkv.get(SDIndex.point(2));
+    // qkv rows are [q(heads x hd); k; v]: split into [3, B' * heads, n, hd]. Unstack rather than get(point):
+    // M2.1's strided_slice_bp fails here when B' * heads < 3 (one image, two heads).
+    SDVariable[] qkv = a.sd().unstack(Layers.linear(a.child("qkv"), x.reshape(-1, dim), dim, 3 * dim)
+        .reshape(-1, n, 3, heads, hd).permute(2, 0, 3, 1, 4).reshape(3, -1, n, hd), 0, 3);
+    SDVariable q = qkv[0];
+    SDVariable k = qkv[1];
+    SDVariable v = qkv[2];
     // Tables keep their checkpoint length; get_rel_pos resizes them to 2 * size - 1 for this grid.
     // Relative positions use the unscaled q; only q k^T is scaled.
     SDVariable bias = RelativePosition.bias(q,

@@ -1,0 +1,35 @@
+package io.github.medsa.training;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.medsa.MedSA;
+import io.github.medsa.SamConfig;
+import io.github.medsa.adapters.Adapters;
+import io.github.medsa.checkpoint.StateDict;
+import io.github.medsa.model.PromptTokens;
+import io.github.medsa.model.SamInitializer;
+import io.github.medsa.model.SamParameters;
+import io.github.medsa.testing.Fixtures;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.factory.Nd4j;
+
+class TrainingGraphTest {
+
+  /** M2.1's strided_slice_bp failed on the qkv split with one image and two heads; the split now unstacks. */
+  @Test
+  void oneImageWithTwoEncoderHeadsHasGradients() {
+    SamConfig cfg = Fixtures.config("sam-tiny/config.json").toBuilder().encoder(48, 4, 2).build();
+    Adapters adapters = Adapters.medsa().pytorchInit();
+    StateDict weights = MedSA.withInitialisedExtension(SamInitializer.random(SamParameters.shapes(cfg), 1),
+        SamParameters.shapes(cfg, adapters), adapters, 1);
+    TrainingGraph g = TrainingGraph.build(cfg, adapters, weights, TrainableSet.ALL::trains, LossFunction.bce(2), 32);
+    TrainingBatch batch = new TrainingBatch(Nd4j.rand(DataType.FLOAT, 1, 3, 128, 128),
+        PromptTokens.of(List.of(new PromptTokens.Input(new float[][] {{10, 12}}, new int[] {1}, null)), 128),
+        Nd4j.zeros(DataType.FLOAT, 1, 1, 32, 32));
+    TrainingGraph.Gradients grads = g.gradients(batch);
+    assertThat(grads.loss()).isFinite().isPositive();
+    assertThat(grads.byName().get("image_encoder.blocks.1.attn.qkv.weight").amaxNumber().doubleValue()).isPositive();
+  }
+}
