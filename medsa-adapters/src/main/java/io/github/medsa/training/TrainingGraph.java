@@ -21,6 +21,7 @@ import java.util.function.Predicate;
 import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.api.OutAndGrad;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -130,9 +131,10 @@ public final class TrainingGraph {
 
   /** The loss and the gradient of every trainable tensor that the loss depends on. */
   public synchronized Gradients gradients(TrainingBatch batch) {
-    Map<String, INDArray> ph = placeholders(batch);
-    double loss = sd.output(ph, LOSS).get(LOSS).getDouble(0);
-    Map<String, INDArray> grads = sd.calculateGradients(ph, trainable);
+    // One pass computes the loss and the gradients (a separate output() call would run the forward twice).
+    OutAndGrad both = sd.calculateGradientsAndOutputs(placeholders(batch), List.of(LOSS), trainable);
+    double loss = both.getOutputs().get(LOSS).getDouble(0);
+    Map<String, INDArray> grads = both.getGradients();
     Map<String, INDArray> present = new LinkedHashMap<>();
     for (String n : trainable) {
       INDArray g = grads.get(n);
