@@ -19,11 +19,14 @@ import org.nd4j.linalg.factory.Nd4j;
 final class Bench {
   /**
    * Options of every benchmark fork. The heap holds little (weights and activations are off-heap); JavaCPP's
-   * off-heap limits default to the heap size, too small for ViT-B at 1024, so they are raised explicitly.
+   * off-heap limits default to the heap size, too small for ViT-B at 1024, so they are raised explicitly. The
+   * physical cap also decides when JavaCPP forces a GC to free dead off-heap arrays: with 20 GB the ViT-B 1024
+   * and training forks grew to 20 GB of garbage and one was killed by the kernel's OOM killer on a shared 24 GB
+   * machine, so it is kept at 12 GB.
    */
   static final String XMX = "-Xmx8g";
-  static final String OFFHEAP = "-Dorg.bytedeco.javacpp.maxbytes=12G";
-  static final String PHYSICAL = "-Dorg.bytedeco.javacpp.maxphysicalbytes=20G";
+  static final String OFFHEAP = "-Dorg.bytedeco.javacpp.maxbytes=10G";
+  static final String PHYSICAL = "-Dorg.bytedeco.javacpp.maxphysicalbytes=12G";
 
   /** Side file (relative to the module directory, the forks' working directory) with one line per trial. */
   static final Path RSS_FILE = Path.of(System.getProperty("bench.rss.file", "target/peak-rss.tsv"));
