@@ -1,0 +1,77 @@
+package io.github.medsa.bench;
+
+import io.github.medsa.SamConfig;
+import io.github.medsa.image.SamPreprocessor;
+import io.github.medsa.model.ModelExtension;
+import io.github.medsa.model.SamGraph;
+import io.github.medsa.model.SamInitializer;
+import io.github.medsa.model.SamParameters;
+import io.github.medsa.model.StateDictParams;
+import java.util.HashMap;
+import java.util.Map;
+import org.nd4j.autodiff.listeners.At;
+import org.nd4j.autodiff.listeners.BaseListener;
+import org.nd4j.autodiff.listeners.Operation;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.internal.SameDiffOp;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.OpContext;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
+
+/**
+ * Where the encoder's time goes, per SameDiff op type: a listener times every op of a few encoder runs and the
+ * rest of the wall time is SameDiff's own scheduling. Not a JMH benchmark; run it with
+ * {@code java -cp <module classpath> io.github.medsa.bench.OpProfile [tiny-128|vitb-256|vitb-1024] [runs]}.
+ */
+public final class OpProfile {
+  private OpProfile() {}
+
+  public static void main(String[] args) {
+    String model = args.length > 0 ? args[0] : "tiny-128";
+    int runs = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+    SamConfig cfg = Bench.config(model);
+    SamGraph graph = SamGraph.build(cfg, StateDictParams.frozen(SamInitializer.random(SamParameters.shapes(cfg), 1)),
+        ModelExtension.NONE.encoder(cfg), ModelExtension.NONE.decoder(cfg));
+    INDArray pixels = new SamPreprocessor(cfg.imageSize(), cfg.pixelMean(), cfg.pixelStd())
+        .prepare(Bench.image(cfg.imageSize(), 7)).pixels();
+    System.out.printf("%s: %d ops in the whole SAM graph%n", model, graph.sameDiff().getOps().size());
+    graph.encode(pixels); // warm-up, not profiled
+    Timer timer = new Timer();
+    graph.sameDiff().setListeners(timer);
+    long t0 = System.nanoTime();
+    for (int i = 0; i < runs; i++) {
+      graph.encode(pixels);
+    }
+    double wallMs = (System.nanoTime() - t0) / 1e6 / runs;
+    double opMs = timer.total.values().stream().mapToLong(Long::longValue).sum() / 1e6 / runs;
+    System.out.printf("encode: %.1f ms/run wall, %.1f ms/run inside ops (%d ops/run), %.1f ms/run elsewhere%n",
+        wallMs, opMs, timer.count.values().stream().mapToInt(Integer::intValue).sum() / runs, wallMs - opMs);
+    timer.total.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(15)
+        .forEach(e -> System.out.printf("  %-28s %6d calls/run %9.1f ms/run%n", e.getKey(),
+            timer.count.get(e.getKey()) / runs, e.getValue() / 1e6 / runs));
+  }
+
+  private static final class Timer extends BaseListener {
+    final Map<String, Long> total = new HashMap<>();
+    final Map<String, Integer> count = new HashMap<>();
+    private long start;
+
+    @Override
+    public boolean isActive(Operation operation) {
+      return true;
+    }
+
+    @Override
+    public void preOpExecution(SameDiff sd, At at, SameDiffOp op, OpContext opContext) {
+      start = System.nanoTime();
+    }
+
+    @Override
+    public void opExecution(SameDiff sd, At at, MultiDataSet batch, SameDiffOp op, OpContext opContext,
+        INDArray[] outputs) {
+      String name = op.getOp().opName();
+      total.merge(name, System.nanoTime() - start, Long::sum);
+      count.merge(name, 1, Integer::sum);
+    }
+  }
+}
