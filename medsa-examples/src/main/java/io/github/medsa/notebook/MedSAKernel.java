@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 import jdk.jshell.Diag;
 import jdk.jshell.EvalException;
+import jdk.jshell.ExpressionSnippet;
 import jdk.jshell.JShell;
 import jdk.jshell.Snippet;
 import jdk.jshell.SnippetEvent;
@@ -18,6 +19,7 @@ import jdk.jshell.SourceCodeAnalysis.Completeness;
 import jdk.jshell.UnresolvedReferenceException;
 import jdk.jshell.VarSnippet;
 import org.dflib.jjava.jupyter.channels.JupyterConnection;
+import org.dflib.jjava.jupyter.channels.ShellReplyEnvironment;
 import org.dflib.jjava.jupyter.kernel.BaseKernel;
 import org.dflib.jjava.jupyter.kernel.JupyterIO;
 import org.dflib.jjava.jupyter.kernel.KernelConnectionProperties;
@@ -38,6 +40,8 @@ import org.dflib.jjava.jupyter.kernel.util.StringStyler;
  */
 public final class MedSAKernel extends BaseKernel {
   private static final int MAX_FRAMES = 8;
+  private static final java.util.Set<String> HIDDEN_TYPES = java.util.Set.of("PrintStream", "java.io.PrintStream",
+      "PrintWriter", "java.io.PrintWriter", "void");
   private final JShell shell;
 
   MedSAKernel(JShell shell) {
@@ -66,11 +70,19 @@ public final class MedSAKernel extends BaseKernel {
     }
     JupyterConnection connection = new JupyterConnection(
         KernelConnectionProperties.parse(Files.readString(Path.of(args[0]))));
+    QuietOutput.quietLoggers();
     MedSAKernel kernel = new MedSAKernel(newShell(System.getProperty("java.class.path")));
     kernel.onStartup();
     kernel.becomeHandlerForConnection(connection);
     connection.connect();
     connection.waitUntilClose();
+  }
+
+  /** Cells print through a filter that drops ND4J's per-op graph-building lines. */
+  @Override
+  protected void replaceOutputStreams(ShellReplyEnvironment env) {
+    super.replaceOutputStreams(env);
+    System.setOut(QuietOutput.filter(System.out));
   }
 
   /** Evaluates a cell snippet by snippet; returns the text of the last expression's value, or null. */
@@ -115,12 +127,21 @@ public final class MedSAKernel extends BaseKernel {
     return last;
   }
 
-  /** Values of expressions ({@code 1 + 1}, {@code x}) are shown; declarations and statements are not. */
+  /**
+   * Values of expressions ({@code 1 + 1}, {@code x}) are shown; declarations and statements are not, nor the
+   * stream that {@code System.out.printf(...)} returns.
+   */
   private static String shownValue(SnippetEvent event) {
     Snippet s = event.snippet();
-    boolean expression = s.kind() == Snippet.Kind.EXPRESSION
-        || (s instanceof VarSnippet && s.subKind() == Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND);
-    return expression ? event.value() : null;
+    String type;
+    if (s instanceof ExpressionSnippet e) {
+      type = e.typeName();
+    } else if (s instanceof VarSnippet v && s.subKind() == Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND) {
+      type = v.typeName();
+    } else {
+      return null;
+    }
+    return HIDDEN_TYPES.contains(type) ? null : event.value();
   }
 
   private static String compileErrors(JShell shell, Snippet snippet) {
