@@ -33,10 +33,9 @@ fi
 # 2. The kernel's classpath: medsa-examples.jar + its runtime dependencies (as the ./medsa launcher uses).
 if [ "${MEDSA_SKIP_BUILD:-0}" != 1 ] || [ ! -f "$jar" ] || [ ! -d "$lib" ]; then
   echo "run-notebooks: building MedSA-J (tests skipped)..." >&2
+  # medsa-examples/pom.xml binds dependency:copy-dependencies (runtime scope) to package, so this one reactor
+  # build fills target/lib from the freshly built modules (a separate -pl call would look for them in ~/.m2).
   mvn -B -q -ntp -DskipTests package
-  # copy-dependencies also runs at package; repeated here so a stale target/lib is completed.
-  mvn -B -q -ntp -pl medsa-examples dependency:copy-dependencies \
-    -DincludeScope=runtime -DoutputDirectory="$lib"
 fi
 
 # 3. A kernelspec in a temporary JUPYTER_PATH (nothing is installed into ~/.local or /usr).
