@@ -4,6 +4,8 @@
 # Fails (non-zero) when the build fails or any cell of any notebook raises an error.
 #
 # Usage: scripts/run-notebooks.sh [notebook.ipynb ...]      (default: all of medsa-examples/notebooks/*.ipynb)
+#        scripts/run-notebooks.sh --install-kernel DIR      only build and write DIR/kernels/medsa-java/kernel.json,
+#                                                           for interactive use: JUPYTER_PATH=DIR jupyter notebook
 # Env:   MEDSA_SKIP_BUILD=1   reuse medsa-examples/target/{medsa-examples.jar,lib}
 #        MEDSA_KERNEL_XMX     kernel heap (default 4g)
 #        NOTEBOOK_TIMEOUT     seconds per cell (default 600)
@@ -13,6 +15,12 @@ cd "$root"
 out="$root/medsa-examples/target/notebooks"
 jar="$root/medsa-examples/target/medsa-examples.jar"
 lib="$root/medsa-examples/target/lib"
+
+install_dir=""
+if [ "${1:-}" = "--install-kernel" ]; then
+  [ $# -eq 2 ] || { echo "usage: $0 --install-kernel DIR" >&2; exit 2; }
+  mkdir -p "$2"; install_dir="$(cd "$2" && pwd)"; shift 2
+fi
 
 # 1. Jupyter: Debian's packages (nbconvert executes, ipykernel is only its default-kernel dependency).
 jupyter_bin="$(command -v jupyter || true)"
@@ -30,6 +38,15 @@ if [ -z "$jupyter_bin" ] || ! "$jupyter_bin" nbconvert --version >/dev/null 2>&1
   fi
 fi
 
+# XChart draws text with AWT, which needs at least one font (Debian's JDK normally pulls DejaVu in).
+if ! { command -v fc-list >/dev/null 2>&1 && [ -n "$(fc-list 2>/dev/null | head -1)" ]; }; then
+  echo "run-notebooks: installing a font for charts..." >&2
+  sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -q
+  $sudo apt-get install -y -q --no-install-recommends fontconfig fonts-dejavu-core
+fi
+
 # 2. The kernel's classpath: medsa-examples.jar + its runtime dependencies (as the ./medsa launcher uses).
 if [ "${MEDSA_SKIP_BUILD:-0}" != 1 ] || [ ! -f "$jar" ] || [ ! -d "$lib" ]; then
   echo "run-notebooks: building MedSA-J (tests skipped)..." >&2
@@ -41,7 +58,7 @@ fi
 # 3. A kernelspec in a temporary JUPYTER_PATH (nothing is installed into ~/.local or /usr).
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
-spec="$tmp/jupyter/kernels/medsa-java"
+spec="${install_dir:-$tmp/jupyter}/kernels/medsa-java"
 mkdir -p "$spec"
 cat > "$spec/kernel.json" <<JSON
 {
@@ -52,6 +69,11 @@ cat > "$spec/kernel.json" <<JSON
  "interrupt_mode": "message"
 }
 JSON
+if [ -n "$install_dir" ]; then
+  echo "Kernel 'Java (MedSA-J)' written to $spec/kernel.json. Run from the repository root:" >&2
+  echo "  JUPYTER_PATH=$install_dir jupyter notebook medsa-examples/notebooks/" >&2
+  exit 0
+fi
 export JUPYTER_PATH="$tmp/jupyter${JUPYTER_PATH:+:$JUPYTER_PATH}"
 export JUPYTER_DATA_DIR="$tmp/data" JUPYTER_RUNTIME_DIR="$tmp/runtime" JUPYTER_CONFIG_DIR="$tmp/config"
 export MEDSA_ROOT="$root"
