@@ -64,6 +64,7 @@ cat > "$spec/kernel.json" <<JSON
 {
  "argv": ["java", "-Xmx${MEDSA_KERNEL_XMX:-4g}", "-Djava.awt.headless=true", "-cp", "$jar:$lib/*",
           "io.github.medsa.notebook.MedSAKernel", "{connection_file}"],
+ "env": {"OMP_WAIT_POLICY": "PASSIVE"},
  "display_name": "Java (MedSA-J)",
  "language": "java",
  "interrupt_mode": "message"

@@ -152,6 +152,10 @@ public final class Trainer {
     adam.step(params, grads, lr);
     losses.add(loss);
     step++;
+    // ND4J frees an array's native memory only when Java collects it, and a step allocates gigabytes natively
+    // while hardly touching the heap; without a collection resident memory grows step after step (measured on
+    // ViT-B at 256: 9.1 GB -> 12.5 GB over 5 steps, flat at 9.5 GB with it).
+    System.gc();
     return loss;
   }
 
