@@ -39,6 +39,12 @@ class DemoCommandTest {
     Path out = tmp.resolve("demo-full");
     assertThat(MedSACommand.run("demo", "--out", out.toString())).isZero();
     assertOutputs(out);
+    // The paper's claim at small scale: adapters recover most of full fine-tuning's Dice.
+    List<String> csv = Files.readAllLines(out.resolve("results.csv"));
+    double adapters = Double.parseDouble(csv.get(2).split(",")[4]);
+    double full = Double.parseDouble(csv.get(4).split(",")[4]);
+    assertThat(full).isGreaterThan(0.5);
+    assertThat(adapters).isGreaterThan(0.8 * full);
   }
 
   @Test
@@ -53,10 +59,11 @@ class DemoCommandTest {
       assertThat(out.resolve(f)).isRegularFile();
     }
     List<String> csv = Files.readAllLines(out.resolve("results.csv"));
-    assertThat(csv).hasSize(4);
+    assertThat(csv).hasSize(5);
     assertThat(csv.get(1)).startsWith("\"frozen");
-    assertThat(csv.get(2)).startsWith("\"Med-SA adapters");
-    assertThat(csv.get(3)).startsWith("\"full fine-tuning");
+    assertThat(csv.get(2)).startsWith("\"Med-SA adapters (adapters + decoder)");
+    assertThat(csv.get(3)).startsWith("\"Med-SA adapters only");
+    assertThat(csv.get(4)).startsWith("\"full fine-tuning");
     assertThat(Files.readString(out.resolve("results.md"))).contains("| frozen (no adaptation) |")
         .contains("| Med-SA adapters (adapters + decoder) |").contains("| full fine-tuning |");
   }
