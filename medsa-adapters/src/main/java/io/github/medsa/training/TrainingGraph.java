@@ -9,6 +9,7 @@ import io.github.medsa.model.MaskDecoder;
 import io.github.medsa.model.ModelExtension;
 import io.github.medsa.model.PromptEncoder;
 import io.github.medsa.model.PromptTokens;
+import io.github.medsa.model.SessionMemory;
 import io.github.medsa.model.StateDictParams;
 import io.github.medsa.nn.Interpolation;
 import io.github.medsa.nn.Scope;
@@ -126,6 +127,7 @@ public final class TrainingGraph {
 
   /** Graph outputs by name ({@link #LOSS}, {@link #LOW_RES_LOGITS}, ...). */
   public synchronized Map<String, INDArray> forward(TrainingBatch batch, String... outputs) {
+    SessionMemory.bound(sd);
     return sd.output(placeholders(batch), outputs);
   }
 

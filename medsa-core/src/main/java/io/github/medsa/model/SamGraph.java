@@ -91,16 +91,19 @@ public final class SamGraph {
 
   /** Encoder: normalised, padded {@code [B, 3, S, S]} to {@code [B, C, g, g]}. */
   public synchronized INDArray encode(INDArray image) {
+    SessionMemory.bound(sd);
     return sd.output(Map.of(IN_IMAGE, image), IMAGE_EMBEDDINGS).get(IMAGE_EMBEDDINGS);
   }
 
   /** Encoder outputs by name (embeddings and the {@code tap.*} intermediates). */
   public synchronized Map<String, INDArray> encodeWithTaps(INDArray image, String... outputs) {
+    SessionMemory.bound(sd);
     return sd.output(Map.of(IN_IMAGE, image), outputs);
   }
 
   /** Prompt encoder; {@code mask} is {@code [B, 1, 4g, 4g]} low-res logits or null for none. */
   public synchronized PromptEmbeddings embedPrompts(PromptTokens tokens, INDArray mask) {
+    SessionMemory.bound(sd);
     Map<String, INDArray> in = new HashMap<>();
     in.put(IN_COORDS, tokens.coords());
     in.put(IN_KINDS, tokens.kinds());
@@ -113,11 +116,13 @@ public final class SamGraph {
   }
 
   public synchronized INDArray densePositionalEncoding() {
+    SessionMemory.bound(sd);
     return sd.output(Map.of(), DENSE_PE).get(DENSE_PE);
   }
 
   /** Mask decoder against {@code imageEmbeddings} {@code [1, C, g, g]} (shared) or {@code [B, C, g, g]}. */
   public synchronized Decoded decode(INDArray imageEmbeddings, PromptEmbeddings prompts) {
+    SessionMemory.bound(sd);
     Map<String, INDArray> out = sd.output(Map.of(IN_EMBEDDINGS, imageEmbeddings, IN_SPARSE, prompts.sparse(),
         IN_DENSE, prompts.dense()), LOW_RES_MASKS, IOU);
     return new Decoded(out.get(LOW_RES_MASKS), out.get(IOU));
