@@ -44,6 +44,8 @@ public final class TrainingGraph {
   public static final String IMAGE_EMBEDDINGS = "image_embeddings";
   public static final String SPARSE = "sparse_embeddings";
   public static final String DENSE = "dense_embeddings";
+  /** The name under which SameDiff keeps the backward graph. */
+  private static final String GRADIENT_FUNCTION = "grad";
 
   private final SamConfig cfg;
   private final SameDiff sd;
@@ -133,6 +135,12 @@ public final class TrainingGraph {
 
   /** The loss and the gradient of every trainable tensor that the loss depends on. */
   public synchronized Gradients gradients(TrainingBatch batch) {
+    if (sd.getFunction(GRADIENT_FUNCTION) == null) {
+      sd.createGradFunction();
+    }
+    // Both the forward and the gradient graph keep only a small cache of released arrays.
+    SessionMemory.bound(sd);
+    SessionMemory.bound(sd.getFunction(GRADIENT_FUNCTION));
     // One pass computes the loss and the gradients (a separate output() call would run the forward twice).
     OutAndGrad both = sd.calculateGradientsAndOutputs(placeholders(batch), List.of(LOSS), trainable);
     double loss = both.getOutputs().get(LOSS).getDouble(0);
