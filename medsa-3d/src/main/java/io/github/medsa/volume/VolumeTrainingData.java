@@ -13,7 +13,6 @@ import io.github.medsa.training.data.Sample;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.SplittableRandom;
 import java.util.function.IntPredicate;
 
 /**
@@ -139,7 +138,7 @@ public final class VolumeTrainingData {
 
       @Override
       public Step step(int epoch, int index) {
-        int[] order = order(config, epoch);
+        int[] order = PromptSimulator.epochOrder(chunks.size(), config.seed(), epoch, config.shuffle());
         List<Sample> samples = new ArrayList<>();
         List<Prompt> prompts = new ArrayList<>();
         for (int c = index * perStep; c < Math.min(chunks.size(), (index + 1) * perStep); c++) {
@@ -153,22 +152,5 @@ public final class VolumeTrainingData {
         return new Step(samples, prompts);
       }
     };
-  }
-
-  private int[] order(TrainingConfig config, int epoch) {
-    int[] order = new int[chunks.size()];
-    for (int i = 0; i < order.length; i++) {
-      order[i] = i;
-    }
-    if (config.shuffle()) {
-      SplittableRandom rnd = new SplittableRandom(PromptSimulator.sampleSeed(config.seed(), epoch, -1));
-      for (int i = order.length - 1; i > 0; i--) {
-        int j = rnd.nextInt(i + 1);
-        int t = order[i];
-        order[i] = order[j];
-        order[j] = t;
-      }
-    }
-    return order;
   }
 }

@@ -71,6 +71,28 @@ public final class PromptSimulator {
   public static long sampleSeed(long seed, int epoch, int index) {
     return mix(mix(mix(seed) + epoch) + index);
   }
+  /**
+   * The order in which one epoch visits {@code n} items: {@code 0..n-1}, shuffled when {@code shuffle} by
+   * Fisher-Yates (for i = n-1..1) with {@code new SplittableRandom(sampleSeed(seed, epoch, -1))}. Shared by every
+   * source of training steps so that one seed fixes the data order everywhere.
+   */
+  public static int[] epochOrder(int n, long seed, int epoch, boolean shuffle) {
+    int[] order = new int[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = i;
+    }
+    if (shuffle) {
+      SplittableRandom rnd = new SplittableRandom(sampleSeed(seed, epoch, -1));
+      for (int i = n - 1; i > 0; i--) {
+        int j = rnd.nextInt(i + 1);
+        int t = order[i];
+        order[i] = order[j];
+        order[j] = t;
+      }
+    }
+    return order;
+  }
+
 
   private static long mix(long x) {
     long z = x + GOLDEN_GAMMA;

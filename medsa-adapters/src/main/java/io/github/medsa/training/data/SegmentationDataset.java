@@ -234,19 +234,7 @@ public final class SegmentationDataset {
   public List<List<Integer>> batches(int batchSize, long seed, int epoch, boolean shuffle) {
     checkArgument(batchSize > 0, "batch size must be positive, got %s", batchSize);
     int n = samples.size();
-    int[] order = new int[n];
-    for (int i = 0; i < n; i++) {
-      order[i] = i;
-    }
-    if (shuffle) {
-      SplittableRandom rnd = new SplittableRandom(PromptSimulator.sampleSeed(seed, epoch, -1));
-      for (int i = n - 1; i > 0; i--) {
-        int j = rnd.nextInt(i + 1);
-        int t = order[i];
-        order[i] = order[j];
-        order[j] = t;
-      }
-    }
+    int[] order = PromptSimulator.epochOrder(n, seed, epoch, shuffle);
     List<List<Integer>> out = new ArrayList<>();
     for (int start = 0; start < n; start += batchSize) {
       List<Integer> batch = new ArrayList<>();
