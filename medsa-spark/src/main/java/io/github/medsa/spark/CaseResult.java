@@ -38,9 +38,17 @@ record CaseResult(String caseId, String image, Status status, boolean reused, St
       .add("seconds", DataTypes.DoubleType, false)
       .add("error", DataTypes.StringType, true);
 
-  static CaseResult failed(String caseId, String image, double seconds, Throwable error) {
+  /**
+   * A failed case; the error names the exception and, where it names the local copy of the image in
+   * {@code scratch}, the image's URI instead.
+   */
+  static CaseResult failed(String caseId, String image, double seconds, Throwable error, java.nio.file.Path scratch) {
     String message = error.getMessage() == null ? error.getClass().getName()
         : error.getClass().getSimpleName() + ": " + error.getMessage();
+    if (scratch != null && image != null) {
+      String local = scratch.resolve("image").resolve(new org.apache.hadoop.fs.Path(image).getName()).toString();
+      message = message.replace(local, image);
+    }
     return new CaseResult(caseId, image, Status.FAILED, false, null, null, null, null, seconds, message);
   }
 

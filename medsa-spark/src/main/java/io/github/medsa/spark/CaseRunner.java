@@ -97,8 +97,9 @@ final class CaseRunner implements MapPartitionsFunction<Row, Row>, Serializable 
       files.publish(result.toProperties(), resultUri, scratch); // last: its presence means the case is complete
       return result;
     } catch (Exception e) {
-      LOG.warn("case {} failed", rawId, e);
-      return CaseResult.failed(rawId, rawImage, seconds(start), e);
+      CaseResult failed = CaseResult.failed(rawId, rawImage, seconds(start), e, scratch);
+      LOG.warn("case {} failed: {}", rawId, failed.error());
+      return failed;
     } finally {
       if (scratch != null) {
         HadoopFiles.deleteLocal(scratch);
