@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "medsa", mixinStandardHelpOptions = true, versionProvider = MedSACommand.Version.class,
     description = "Medical SAM Adapter on the JVM: segment images with Segment Anything.",
     subcommands = {io.github.medsa.examples.demo.DemoCommand.class, SegmentCommand.class, TrainCommand.class,
-        EvaluateCommand.class, InfoCommand.class,
+        EvaluateCommand.class, InfoCommand.class, BatchCommand.class,
         CommandLine.HelpCommand.class})
 public final class MedSACommand implements Runnable {
   @CommandLine.Spec

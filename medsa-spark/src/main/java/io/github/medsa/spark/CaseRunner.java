@@ -43,11 +43,28 @@ final class CaseRunner implements MapPartitionsFunction<Row, Row>, Serializable 
 
   /** Everything a task needs besides the row; serialized with the task. */
   record Settings(ModelSpec model, Broadcast<byte[]> checkpointBytes, HadoopFiles files, String outputDir,
-      double[] ctWindow, Axis axis, int overlap, long seed, int boxJitter) implements Serializable {
+      WindowSpec windowSpec, Axis axis, int overlap, long seed, int boxJitter) implements Serializable {
     private static final long serialVersionUID = 1L;
 
     IntensityWindow window() {
-      return ctWindow == null ? IntensityWindow.mri() : IntensityWindow.ct(ctWindow[0], ctWindow[1]);
+      return windowSpec.window();
+    }
+  }
+
+  /** An {@link IntensityWindow} in serializable form (the window records are not serializable). */
+  record WindowSpec(boolean ct, double a, double b) implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    static WindowSpec of(IntensityWindow w) {
+      if (w instanceof IntensityWindow.Ct c) {
+        return new WindowSpec(true, c.level(), c.width());
+      }
+      IntensityWindow.Percentiles p = (IntensityWindow.Percentiles) w;
+      return new WindowSpec(false, p.low(), p.high());
+    }
+
+    IntensityWindow window() {
+      return ct ? IntensityWindow.ct(a, b) : IntensityWindow.percentiles(a, b);
     }
   }
 

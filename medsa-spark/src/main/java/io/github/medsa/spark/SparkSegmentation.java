@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.lit;
 import com.google.common.collect.ImmutableList;
 import io.github.medsa.Backbone;
 import io.github.medsa.volume.Axis;
+import io.github.medsa.volume.IntensityWindow;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -58,7 +59,7 @@ public final class SparkSegmentation {
   private final ModelSpec model;
   private final CheckpointDelivery delivery;
   private final String outputDir;
-  private final double[] ctWindow;
+  private final IntensityWindow window;
   private final Axis axis;
   private final int overlap;
   private final long seed;
@@ -70,7 +71,7 @@ public final class SparkSegmentation {
     this.model = new ModelSpec(b.checkpoint, b.backbone, b.configJson, b.imageSize, b.adapters, b.sdTransDepth);
     this.delivery = b.delivery;
     this.outputDir = b.outputDir;
-    this.ctWindow = b.ctWindow;
+    this.window = b.window;
     this.axis = b.axis;
     this.overlap = b.overlap;
     this.seed = b.seed;
@@ -118,7 +119,8 @@ public final class SparkSegmentation {
     Broadcast<byte[]> bytes = delivery == CheckpointDelivery.BROADCAST
         ? JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(files.readAll(model.checkpoint()))
         : null;
-    CaseRunner runner = new CaseRunner(new CaseRunner.Settings(model, bytes, files, outputDir, ctWindow, axis,
+    CaseRunner runner = new CaseRunner(new CaseRunner.Settings(model, bytes, files, outputDir,
+        CaseRunner.WindowSpec.of(window), axis,
         overlap, seed, boxJitter));
     int n = partitions > 0 ? partitions : spark.sparkContext().defaultParallelism();
     String parquet = HadoopFiles.resolve(outputDir, "results.parquet");
@@ -145,7 +147,7 @@ public final class SparkSegmentation {
     private int sdTransDepth;
     private CheckpointDelivery delivery = CheckpointDelivery.READ_ON_EXECUTORS;
     private String outputDir;
-    private double[] ctWindow;
+    private IntensityWindow window = IntensityWindow.mri();
     private Axis axis = Axis.AXIAL;
     private int overlap;
     private long seed = 42;
@@ -214,11 +216,12 @@ public final class SparkSegmentation {
       return this;
     }
 
-    /** CT intensities: a window of {@code level} and {@code width} (HU). Default: MRI (0.5-99.5 % percentiles). */
-    public Builder ctWindow(double level, double width) {
-      checkArgument(Double.isFinite(level) && width > 0, "a CT window needs a finite level and a positive width, "
-          + "got %s, %s", level, width);
-      this.ctWindow = new double[] {level, width};
+    /**
+     * How voxel values become grey levels: {@code IntensityWindow.mri()} (default, 0.5-99.5 % percentiles) or
+     * {@code IntensityWindow.ct(level, width)} (HU).
+     */
+    public Builder window(IntensityWindow window) {
+      this.window = window;
       return this;
     }
 
@@ -269,7 +272,8 @@ public final class SparkSegmentation {
       checkState(backbone != null || configJson != null, "give a backbone (e.g. vit_b) or a config JSON for the "
           + "checkpoint's sizes");
       checkState(backbone == null || configJson == null, "give a backbone or a config JSON, not both");
-      checkState(adapters != null && axis != null && delivery != null, "adapters, axis and delivery must not be null");
+      checkState(adapters != null && axis != null && delivery != null && window != null,
+          "adapters, axis, delivery and window must not be null");
       checkState(adapters == ModelAdapters.SD_TRANS ? sdTransDepth >= 1 : true,
           "SD-Trans needs a chunk depth >= 1, got %s", sdTransDepth);
       int chunk = adapters == ModelAdapters.SD_TRANS ? sdTransDepth : 1;
