@@ -28,7 +28,9 @@ class ReadmeSnippetsTest {
       "import io.github.medsa.training.*;", "import io.github.medsa.training.data.*;",
       "import io.github.medsa.volume.*;", "import io.github.medsa.volume.dicom.*;",
       "import io.github.medsa.volume.nifti.*;", "import java.io.File;", "import java.nio.file.Path;",
-      "import java.util.List;", "import javax.imageio.ImageIO;", "import org.nd4j.linalg.api.ndarray.INDArray;");
+      "import java.util.List;", "import javax.imageio.ImageIO;", "import org.nd4j.linalg.api.ndarray.INDArray;",
+      "import io.github.medsa.spark.*;", "import org.apache.spark.sql.Dataset;", "import org.apache.spark.sql.Row;",
+      "import org.apache.spark.sql.SparkSession;");
 
   @TempDir
   Path out;

@@ -19,8 +19,11 @@ final class Colin27Cases {
     atlas = NiftiReader.read(colin27("aal.nii.gz"));
   }
 
+  /** The bundled Colin27 file, from the module directory (tests) or the repository root (the bench). */
   static Path colin27(String name) {
-    return Path.of(System.getProperty("user.dir")).resolve("../data/colin27").resolve(name).normalize();
+    Path dir = Path.of(System.getProperty("user.dir"));
+    Path here = dir.resolve("data/colin27").resolve(name);
+    return java.nio.file.Files.exists(here) ? here : dir.resolve("../data/colin27").resolve(name).normalize();
   }
 
   /** Writes the crop {@code [x0, x0+nx) x [y0, y0+ny) x [z0, z0+nz)} of the T1 and of the atlas. */
