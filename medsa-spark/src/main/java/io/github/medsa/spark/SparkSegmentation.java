@@ -264,6 +264,9 @@ public final class SparkSegmentation {
     }
 
     /**
+     * Checks the options and makes the job.
+     *
+     * @return the job, to {@link SparkSegmentation#run} on any number of tables
      * @throws IllegalStateException naming what is missing or inconsistent
      */
     public SparkSegmentation build() {

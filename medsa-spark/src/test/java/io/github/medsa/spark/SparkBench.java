@@ -21,10 +21,21 @@ import org.apache.spark.sql.types.StructType;
  * (e.g. {@code vit_b 2 6 256}). Seeded random weights of the backbone's sizes (the speed does not depend on the
  * values), Colin27 crops of 64 x 64 x 8 voxels around the thalamus with a box over 3 slices. One warm-up case
  * builds the model first (its time is reported apart); the timed run then segments {@code CASES} fresh cases.
- * Prints one tab-separated line: backbone, cores, image size, cases, seconds, cases per minute, model build s.
+ * Prints one tab-separated line: backbone, cores, image size, ok/cases, seconds, cases per minute, warm-up s
+ * (model build + first case), peak resident memory of the JVM.
  */
 public final class SparkBench {
   private SparkBench() {}
+
+  /** The JVM's peak resident set (Linux {@code VmHWM}), or "?" elsewhere. */
+  private static String peakResident() {
+    try {
+      return Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("VmHWM:"))
+          .map(l -> l.substring(6).trim()).findFirst().orElse("?");
+    } catch (java.io.IOException e) {
+      return "?";
+    }
+  }
 
   /**
    * @param args backbone name, local cores, number of timed cases, encoder input side
@@ -62,8 +73,8 @@ public final class SparkBench {
       List<Row> results = job.run(spark.createDataFrame(timed, schema)).collectAsList();
       double seconds = (System.nanoTime() - t1) / 1e9;
       long ok = results.stream().filter(r -> "ok".equals(r.getAs("status"))).count();
-      System.out.printf(Locale.ROOT, "%s\t%d\t%d\t%d/%d\t%.1f\t%.2f\t%.1f%n", backbone.toLowerCase(Locale.ROOT),
-          cores, side, ok, n, seconds, n / seconds * 60, build);
+      System.out.printf(Locale.ROOT, "%s\t%d\t%d\t%d/%d\t%.1f\t%.2f\t%.1f\t%s%n", backbone.toLowerCase(Locale.ROOT),
+          cores, side, ok, n, seconds, n / seconds * 60, build, peakResident());
     } finally {
       spark.stop();
     }
