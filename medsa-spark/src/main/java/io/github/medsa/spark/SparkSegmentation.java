@@ -157,19 +157,34 @@ public final class SparkSegmentation {
 
     private Builder() {}
 
-    /** The weights, as a Hadoop URI the executors (or, with {@link CheckpointDelivery#BROADCAST}, the driver) read. */
+    /**
+     * The weights, as a Hadoop URI the executors (or, with {@link CheckpointDelivery#BROADCAST}, the driver) read.
+     *
+     * @param uri a Hadoop URI (hdfs://, s3a://, file: or a path)
+     * @return this builder
+     */
     public Builder checkpoint(String uri) {
       this.checkpoint = uri;
       return this;
     }
 
-    /** The sizes of an official encoder ({@link Backbone#VIT_B}, ...; the TinyViT one, {@code Backbone.TINY_VIT}, where present). */
+    /**
+     * The sizes of an official encoder ({@link Backbone#VIT_B}, ...; the TinyViT one, {@code Backbone.TINY_VIT}, where present).
+     *
+     * @param backbone the encoder
+     * @return this builder
+     */
     public Builder backbone(Backbone backbone) {
       this.backbone = backbone.name();
       return this;
     }
 
-    /** The same by name, case-insensitive ({@code vit_b}). */
+    /**
+     * The same by name, case-insensitive ({@code vit_b}).
+     *
+     * @param name vit_b, vit_l, vit_h (or tiny_vit where present)
+     * @return this builder
+     */
     public Builder backbone(String name) {
       String upper = name.trim().toUpperCase(Locale.ROOT);
       checkArgument(Arrays.stream(Backbone.values()).anyMatch(b -> b.name().equals(upper)),
@@ -178,39 +193,69 @@ public final class SparkSegmentation {
       return this;
     }
 
-    /** Custom sizes: SAM's config JSON text ({@code img_size}, {@code embed_dim}, ...), instead of a backbone. */
+    /**
+     * Custom sizes: SAM's config JSON text ({@code img_size}, {@code embed_dim}, ...), instead of a backbone.
+     *
+     * @param json the JSON text
+     * @return this builder
+     */
     public Builder configJson(String json) {
       this.configJson = json;
       return this;
     }
 
-    /** Runs the encoder at {@code side} pixels (e.g. 256 for a 1024 checkpoint, as Med-SA fine-tunes). */
+    /**
+     * Runs the encoder at {@code side} pixels (e.g. 256 for a 1024 checkpoint, as Med-SA fine-tunes).
+     *
+     * @param side the encoder's input side in pixels (a multiple of the patch size)
+     * @return this builder
+     */
     public Builder imageSize(int side) {
       checkArgument(side > 0, "imageSize must be positive, got %s", side);
       this.imageSize = side;
       return this;
     }
 
-    /** Med-SA adapters in the checkpoint ({@link ModelAdapters#NONE} by default). */
+    /**
+     * Med-SA adapters in the checkpoint ({@link ModelAdapters#NONE} by default).
+     *
+     * @param adapters the grafted modules
+     * @return this builder
+     */
     public Builder adapters(ModelAdapters adapters) {
       this.adapters = adapters;
       return this;
     }
 
-    /** An SD-Trans checkpoint with chunks of {@code depth} slices (sets {@link ModelAdapters#SD_TRANS}). */
+    /**
+     * An SD-Trans checkpoint with chunks of {@code depth} slices (sets {@link ModelAdapters#SD_TRANS}).
+     *
+     * @param depth slices per chunk, >= 1
+     * @return this builder
+     */
     public Builder sdTrans(int depth) {
       this.adapters = ModelAdapters.SD_TRANS;
       this.sdTransDepth = depth;
       return this;
     }
 
-    /** How the checkpoint reaches the executors (default {@link CheckpointDelivery#READ_ON_EXECUTORS}). */
+    /**
+     * How the checkpoint reaches the executors (default {@link CheckpointDelivery#READ_ON_EXECUTORS}).
+     *
+     * @param delivery how the checkpoint travels
+     * @return this builder
+     */
     public Builder delivery(CheckpointDelivery delivery) {
       this.delivery = delivery;
       return this;
     }
 
-    /** The output directory (a Hadoop URI); a rerun into the same directory skips finished cases. */
+    /**
+     * The output directory (a Hadoop URI); a rerun into the same directory skips finished cases.
+     *
+     * @param uri a Hadoop URI (hdfs://, s3a://, file: or a path)
+     * @return this builder
+     */
     public Builder output(String uri) {
       this.outputDir = uri;
       return this;
@@ -225,39 +270,68 @@ public final class SparkSegmentation {
       return this;
     }
 
-    /** The slicing axis of volumes (default {@link Axis#AXIAL}). */
+    /**
+     * The slicing axis of volumes (default {@link Axis#AXIAL}).
+     *
+     * @param axis the slicing axis
+     * @return this builder
+     */
     public Builder axis(Axis axis) {
       this.axis = axis;
       return this;
     }
 
-    /** Slices shared by consecutive SD-Trans chunks (default 0); see {@code VolumeSegmenter}. */
+    /**
+     * Slices shared by consecutive SD-Trans chunks (default 0); see {@code VolumeSegmenter}.
+     *
+     * @param slices slices shared, 0 to depth - 1
+     * @return this builder
+     */
     public Builder overlap(int slices) {
       this.overlap = slices;
       return this;
     }
 
-    /** Seed of the simulated prompts (default 42); with the case id it fixes each case's prompt. */
+    /**
+     * Seed of the simulated prompts (default 42); with the case id it fixes each case's prompt.
+     *
+     * @param seed any long
+     * @return this builder
+     */
     public Builder seed(long seed) {
       this.seed = seed;
       return this;
     }
 
-    /** Largest shift, in voxels (pixels for PNG), of each simulated box edge (default 0: the tight box). */
+    /**
+     * Largest shift, in voxels (pixels for PNG), of each simulated box edge (default 0: the tight box).
+     *
+     * @param voxels the largest shift, >= 0
+     * @return this builder
+     */
     public Builder boxJitter(int voxels) {
       checkArgument(voxels >= 0, "boxJitter must be >= 0, got %s", voxels);
       this.boxJitter = voxels;
       return this;
     }
 
-    /** Partitions of the cases (default: the session's default parallelism). */
+    /**
+     * Partitions of the cases (default: the session's default parallelism).
+     *
+     * @param n the number of partitions, > 0
+     * @return this builder
+     */
     public Builder partitions(int n) {
       checkArgument(n > 0, "partitions must be positive, got %s", n);
       this.partitions = n;
       return this;
     }
 
-    /** Also writes {@code results.csv} (a folder with one part file, with a header). */
+    /**
+     * Also writes {@code results.csv} (a folder with one part file, with a header).
+     *
+     * @return this builder
+     */
     public Builder writeCsv() {
       this.writeCsv = true;
       return this;
