@@ -76,32 +76,8 @@ class MedSATest {
           npy("sam-tiny/" + name + "/low_res_logits.npy"), TOL);
       assertClose(name + " iou", Nd4j.createFromArray(p.iouPredictions()).reshape(1, channels),
           npy("sam-tiny/" + name + "/iou_predictions.npy"), TOL);
-      assertMasksAgree(name, p.masks().reshape(refLogits.shape()), npy("sam-tiny/" + name + "/masks.npy"), refLogits);
+      Fixtures.assertMasksAgree(name, p.masks().reshape(refLogits.shape()), npy("sam-tiny/" + name + "/masks.npy"), refLogits);
     }
-  }
-
-  /** Binary masks equal except where the reference logit is within 1e-3 of the threshold. */
-  private static void assertMasksAgree(String name, INDArray actual, INDArray expected, INDArray refLogits) {
-    boolean[] a = actual.castTo(DataType.INT).data().asInt().length > 0 ? toBool(actual) : new boolean[0];
-    boolean[] x = toBool(expected);
-    float[] l = refLogits.castTo(DataType.FLOAT).data().asFloat();
-    int disagreements = 0;
-    for (int i = 0; i < x.length; i++) {
-      if (a[i] != x[i] && Math.abs(l[i]) >= 1e-3) {
-        disagreements++;
-      }
-    }
-    assertThat(disagreements).as("%s: mask pixels that differ away from the threshold", name).isZero();
-    assertThat(a.length).isEqualTo(x.length);
-  }
-
-  private static boolean[] toBool(INDArray m) {
-    int[] v = m.castTo(DataType.INT).dup('c').data().asInt();
-    boolean[] r = new boolean[v.length];
-    for (int i = 0; i < v.length; i++) {
-      r[i] = v[i] != 0;
-    }
-    return r;
   }
 
   /** Every checkpoint container and naming scheme gives the same model. */

@@ -98,4 +98,28 @@ public final class Fixtures {
     assertThat(diff).as("%s: max |d| = %s, allowed %s x %s (shape %s)", what, diff, rel, scale,
         Arrays.toString(expected.shape())).isLessThanOrEqualTo(rel * scale);
   }
+
+  /** Binary masks equal except where the reference logit is within 1e-3 of the threshold. */
+  public static void assertMasksAgree(String name, INDArray actual, INDArray expected, INDArray refLogits) {
+    boolean[] a = actual.castTo(DataType.INT).data().asInt().length > 0 ? toBool(actual) : new boolean[0];
+    boolean[] x = toBool(expected);
+    float[] l = refLogits.castTo(DataType.FLOAT).data().asFloat();
+    int disagreements = 0;
+    for (int i = 0; i < x.length; i++) {
+      if (a[i] != x[i] && Math.abs(l[i]) >= 1e-3) {
+        disagreements++;
+      }
+    }
+    assertThat(disagreements).as("%s: mask pixels that differ away from the threshold", name).isZero();
+    assertThat(a.length).isEqualTo(x.length);
+  }
+
+  private static boolean[] toBool(INDArray m) {
+    int[] v = m.castTo(DataType.INT).dup('c').data().asInt();
+    boolean[] r = new boolean[v.length];
+    for (int i = 0; i < v.length; i++) {
+      r[i] = v[i] != 0;
+    }
+    return r;
+  }
 }

@@ -199,8 +199,10 @@ final class SegmentCommand implements Callable<Integer> {
   static String missingCheckpointHelp() {
     StringBuilder sb = new StringBuilder("medsa segment needs SAM weights: --checkpoint FILE. Official checkpoints:\n");
     for (Backbone b : Backbone.values()) {
-      sb.append(String.format("  %s  %s%s%n        or model.safetensors of https://huggingface.co/%s%n", b,
-          Backbone.OFFICIAL_DOWNLOAD_PREFIX, b.officialCheckpoint(), b.huggingFaceModel()));
+      sb.append(String.format("  %s  %s%n", b, b.downloadUrl()));
+      if (b.huggingFaceModel() != null) {
+        sb.append(String.format("        or model.safetensors of https://huggingface.co/%s%n", b.huggingFaceModel()));
+      }
     }
     return sb.toString().stripTrailing();
   }
