@@ -74,6 +74,24 @@ public record TinyVitSizes(List<Integer> embedDims, List<Integer> depths, List<I
     return depths.get(1) + depths.get(2) + depths.get(3);
   }
 
+  /**
+   * The width of TinyViT block {@code index}, counted over layers 1..3 (the numbering adapters use).
+   *
+   * @throws IllegalArgumentException if there is no such block
+   */
+  public int attentionBlockDim(int index) {
+    checkArgument(index >= 0 && index < attentionBlocks(), "TinyViT block %s does not exist: blocks 0..%s", index,
+        attentionBlocks() - 1);
+    int first = 0;
+    for (int l = 1; l < 4; l++) {
+      first += depths.get(l);
+      if (index < first) {
+        return embedDims.get(l);
+      }
+    }
+    throw new AssertionError(index);
+  }
+
   /** The depthwise stride of the PatchMerging that ends layer {@code layer} (0..2). */
   public int mergeStride(int layer) {
     return STRIDE_ONE_WIDTHS.contains(embedDims.get(layer + 1)) ? 1 : 2;
