@@ -37,19 +37,7 @@ class MedSATest {
 
   private Prompt prompt(JsonObject c, boolean withMask) {
     String name = c.get("name").getAsString();
-    Prompt.Builder b = Prompt.builder().multimask(c.get("multimask").getAsBoolean());
-    if (c.has("points")) {
-      var pts = c.getAsJsonArray("points");
-      var labels = c.getAsJsonArray("labels");
-      for (int i = 0; i < pts.size(); i++) {
-        var p = pts.get(i).getAsJsonArray();
-        b.point(p.get(0).getAsDouble(), p.get(1).getAsDouble(), labels.get(i).getAsInt());
-      }
-    }
-    if (c.has("box")) {
-      var x = c.getAsJsonArray("box");
-      b.box(x.get(0).getAsDouble(), x.get(1).getAsDouble(), x.get(2).getAsDouble(), x.get(3).getAsDouble());
-    }
+    Prompt.Builder b = Fixtures.prompt(c);
     if (withMask && c.has("use_prev_mask")) {
       b.maskInput(npy("sam-tiny/" + name + "/mask_input.npy"));
     }

@@ -118,7 +118,7 @@ class MobileSamParityTest {
     for (var e : Fixtures.json(DIR + "cases.json").getAsJsonArray("cases")) {
       JsonObject c = e.getAsJsonObject();
       String name = c.get("name").getAsString();
-      Prediction p = encoded.predict(prompt(c));
+      Prediction p = encoded.predict(Fixtures.prompt(c).build());
       INDArray refLogits = npy(DIR + name + "/mask_logits.npy");
       long channels = refLogits.size(1);
       assertThat(p.count()).isEqualTo(channels);
@@ -130,22 +130,5 @@ class MobileSamParityTest {
       Fixtures.assertMasksAgree(name, p.masks().reshape(refLogits.shape()), npy(DIR + name + "/masks.npy"),
           refLogits);
     }
-  }
-
-  private static Prompt prompt(JsonObject c) {
-    Prompt.Builder b = Prompt.builder().multimask(c.get("multimask").getAsBoolean());
-    if (c.has("points")) {
-      var pts = c.getAsJsonArray("points");
-      var labels = c.getAsJsonArray("labels");
-      for (int i = 0; i < pts.size(); i++) {
-        var p = pts.get(i).getAsJsonArray();
-        b.point(p.get(0).getAsDouble(), p.get(1).getAsDouble(), labels.get(i).getAsInt());
-      }
-    }
-    if (c.has("box")) {
-      var x = c.getAsJsonArray("box");
-      b.box(x.get(0).getAsDouble(), x.get(1).getAsDouble(), x.get(2).getAsDouble(), x.get(3).getAsDouble());
-    }
-    return b.build();
   }
 }

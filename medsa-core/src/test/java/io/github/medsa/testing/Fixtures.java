@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.github.medsa.Prompt;
 import io.github.medsa.SamConfig;
 import io.github.medsa.SamConfigJson;
 import java.io.IOException;
@@ -121,5 +122,23 @@ public final class Fixtures {
       r[i] = v[i] != 0;
     }
     return r;
+  }
+
+  /** A fixture case's points ({@code points}, {@code labels}), box and {@code multimask}, in original pixels. */
+  public static Prompt.Builder prompt(JsonObject c) {
+    Prompt.Builder b = Prompt.builder().multimask(c.get("multimask").getAsBoolean());
+    if (c.has("points")) {
+      var pts = c.getAsJsonArray("points");
+      var labels = c.getAsJsonArray("labels");
+      for (int i = 0; i < pts.size(); i++) {
+        var p = pts.get(i).getAsJsonArray();
+        b.point(p.get(0).getAsDouble(), p.get(1).getAsDouble(), labels.get(i).getAsInt());
+      }
+    }
+    if (c.has("box")) {
+      var x = c.getAsJsonArray("box");
+      b.box(x.get(0).getAsDouble(), x.get(1).getAsDouble(), x.get(2).getAsDouble(), x.get(3).getAsDouble());
+    }
+    return b;
   }
 }
