@@ -1,13 +1,21 @@
 package io.github.medsa;
 
-/** The official SAM image encoders and their published checkpoints. */
+/**
+ * The published image encoders and their checkpoints: SAM's three ViTs and MobileSAM's TinyViT (5.7 M encoder
+ * parameters, for CPUs).
+ */
 public enum Backbone {
   VIT_B(SamConfig.VIT_B, "sam_vit_b_01ec64.pth", "facebook/sam-vit-base"),
   VIT_L(SamConfig.VIT_L, "sam_vit_l_0b3195.pth", "facebook/sam-vit-large"),
-  VIT_H(SamConfig.VIT_H, "sam_vit_h_4b8939.pth", "facebook/sam-vit-huge");
+  VIT_H(SamConfig.VIT_H, "sam_vit_h_4b8939.pth", "facebook/sam-vit-huge"),
+  /** MobileSAM's {@code mobile_sam.pt}; it has no Hugging Face {@code transformers} conversion. */
+  TINY_VIT(SamConfig.TINY_VIT, "mobile_sam.pt", null);
 
   /** Where the official SAM checkpoints are published (Meta's segment-anything README). */
   public static final String OFFICIAL_DOWNLOAD_PREFIX = "https://dl.fbaipublicfiles.com/segment_anything/";
+  /** Where MobileSAM publishes {@code mobile_sam.pt} (its repository's {@code weights} folder). */
+  public static final String MOBILE_SAM_DOWNLOAD_PREFIX =
+      "https://github.com/ChaoningZhang/MobileSAM/raw/master/weights/";
 
   private final SamConfig config;
   private final String officialCheckpoint;
@@ -28,8 +36,22 @@ public enum Backbone {
     return officialCheckpoint;
   }
 
-  /** Hugging Face model id whose {@code model.safetensors} holds the same weights under HF names. */
+  /** Where the official checkpoint can be downloaded. */
+  public String downloadUrl() {
+    return (this == TINY_VIT ? MOBILE_SAM_DOWNLOAD_PREFIX : OFFICIAL_DOWNLOAD_PREFIX) + officialCheckpoint;
+  }
+
+  /**
+   * Hugging Face model id whose {@code model.safetensors} holds the same weights under HF names; null for
+   * {@link #TINY_VIT}, which has none.
+   */
   public String huggingFaceModel() {
     return huggingFaceModel;
+  }
+
+  /** "url" or "url (or model.safetensors of https://huggingface.co/id)": where to get this checkpoint. */
+  public String whereToDownload() {
+    return huggingFaceModel == null ? downloadUrl()
+        : downloadUrl() + " (or model.safetensors of https://huggingface.co/" + huggingFaceModel + ")";
   }
 }

@@ -215,7 +215,7 @@ public final class MedSA {
     }
 
     public MedSA build() throws IOException {
-      checkState(config != null, "choose a backbone (Backbone.VIT_B, VIT_L, VIT_H) or a SamConfig");
+      checkState(config != null, "choose a backbone (Backbone.VIT_B, VIT_L, VIT_H, TINY_VIT) or a SamConfig");
       checkState(checkpoint == null || weights == null, "give a checkpoint file or weights, not both");
       SamConfig cfg = config;
       if (imageSize != null) {
@@ -232,7 +232,7 @@ public final class MedSA {
       }
       Map<String, long[]> expected = SamParameters.shapes(cfg, extension);
       loaded = withInitialisedExtension(loaded, expected, extension, seed);
-      LoadReport report = StateDictValidator.validate(loaded, expected, strict);
+      LoadReport report = StateDictValidator.validate(loaded, expected, SamParameters.unusedByDesign(cfg), strict);
       // Even when not strict, a model cannot be built with tensors missing or of the wrong shape.
       if (!report.missingKeys().isEmpty() || !report.shapeMismatches().isEmpty()) {
         StateDictValidator.validate(loaded, expected, true);
@@ -259,9 +259,7 @@ public final class MedSA {
     private static String missingCheckpointMessage(SamConfig cfg) {
       for (Backbone b : Backbone.values()) {
         if (b.config().encoderEmbedDim() == cfg.encoderEmbedDim() && b.config().encoderDepth() == cfg.encoderDepth()) {
-          return "no weights: pass .checkpoint(path). The official " + b + " checkpoint is "
-              + Backbone.OFFICIAL_DOWNLOAD_PREFIX + b.officialCheckpoint() + " (or model.safetensors of "
-              + "https://huggingface.co/" + b.huggingFaceModel() + ")";
+          return "no weights: pass .checkpoint(path). The official " + b + " checkpoint is " + b.whereToDownload();
         }
       }
       return "no weights: pass .checkpoint(path) or .weights(stateDict) for this custom configuration";

@@ -15,6 +15,13 @@ import java.util.List;
  * the encoder sees; {@code pretrainImageSize} is the side the checkpoint was trained at, which fixes the shape
  * of {@code pos_embed} and of the global blocks' relative-position tables. When the two differ the tables are
  * resized on the fly (bicubic and linear, as the reference does), so a 1024-pixel checkpoint runs at 256.
+ *
+ * <p>{@link #TINY_VIT} is MobileSAM: SAM's prompt encoder and mask decoder behind a TinyViT image encoder, whose
+ * sizes are {@link #tinyVit()} (null for SAM's ViT encoders). For TinyViT, {@code encoderEmbedDim} is the last
+ * layer's width (the neck's input), {@code encoderDepth} the number of TinyViT attention blocks (those that carry
+ * adapters) and {@code encoderNumHeads} the last layer's heads; the ViT-only fields (patch size 16, windows, global
+ * indexes) only fix the embedding grid, {@code imageSize / 16}. Its grids follow the input: at 256 the embedding is
+ * 16 x 16, as Med-SA runs it.
  */
 public record SamConfig(
     int imageSize,
@@ -38,7 +45,8 @@ public record SamConfig(
     int iouHeadHiddenDim,
     double decoderLayerNormEps,
     double[] pixelMean,
-    double[] pixelStd) {
+    double[] pixelStd,
+    TinyVitSizes tinyVit) {
 
   private static final double[] SAM_PIXEL_MEAN = {123.675, 116.28, 103.53};
   private static final double[] SAM_PIXEL_STD = {58.395, 57.12, 57.375};
@@ -49,6 +57,8 @@ public record SamConfig(
   public static final SamConfig VIT_L = samPreset(1024, 24, 16, List.of(5, 11, 17, 23));
   /** SAM ViT-H ({@code sam_vit_h_4b8939.pth}). */
   public static final SamConfig VIT_H = samPreset(1280, 32, 16, List.of(7, 15, 23, 31));
+  /** MobileSAM ({@code mobile_sam.pt}): TinyViT-5M at 1024 with SAM's prompt encoder and mask decoder. */
+  public static final SamConfig TINY_VIT = new Builder().tinyVit(TinyVitSizes.MOBILE_SAM).build();
 
   public SamConfig {
     checkArgument(patchSize > 0, "patchSize must be positive, got %s", patchSize);
@@ -87,6 +97,20 @@ public record SamConfig(
     }
     pixelMean = pixelMean.clone();
     pixelStd = pixelStd.clone();
+    if (tinyVit != null) {
+      checkArgument(patchSize == 16, "a TinyViT encoder's embedding grid is imageSize / 16: patchSize must be 16, got %s",
+          patchSize);
+      checkArgument(encoderEmbedDim == tinyVit.outputDim(),
+          "encoderEmbedDim %s must be the TinyViT's last width %s", encoderEmbedDim, tinyVit.outputDim());
+      checkArgument(tinyVit.gridSize(imageSize, 3) == imageSize / patchSize,
+          "TinyViT at %s pixels ends on a %s-cell grid, not imageSize / 16 = %s: give a multiple of 64", imageSize,
+          tinyVit.gridSize(imageSize, 3), imageSize / patchSize);
+    }
+  }
+
+  /** Whether the image encoder is TinyViT (MobileSAM) rather than SAM's ViT. */
+  public boolean isTinyVit() {
+    return tinyVit != null;
   }
 
   private static SamConfig samPreset(int dim, int depth, int heads, List<Integer> global) {
@@ -158,23 +182,25 @@ public record SamConfig(
         && numMultimaskOutputs == c.numMultimaskOutputs && iouHeadDepth == c.iouHeadDepth
         && iouHeadHiddenDim == c.iouHeadHiddenDim
         && Double.compare(decoderLayerNormEps, c.decoderLayerNormEps) == 0
-        && Arrays.equals(pixelMean, c.pixelMean) && Arrays.equals(pixelStd, c.pixelStd);
+        && Arrays.equals(pixelMean, c.pixelMean) && Arrays.equals(pixelStd, c.pixelStd)
+        && java.util.Objects.equals(tinyVit, c.tinyVit);
   }
 
   @Override
   public int hashCode() {
     return java.util.Objects.hash(imageSize, pretrainImageSize, patchSize, encoderEmbedDim, encoderDepth,
         encoderNumHeads, mlpRatio, globalAttnIndexes, windowSize, promptEmbedDim, maskInChans, decoderMlpDim,
-        decoderNumHeads, Arrays.hashCode(pixelMean), Arrays.hashCode(pixelStd));
+        decoderNumHeads, Arrays.hashCode(pixelMean), Arrays.hashCode(pixelStd), tinyVit);
   }
 
   @Override
   public String toString() {
+    String encoder = tinyVit == null ? "" : ", TinyViT " + tinyVit;
     return "SamConfig{image " + imageSize + " (pretrained at " + pretrainImageSize + "), patch " + patchSize
         + ", encoder " + encoderEmbedDim + "x" + encoderDepth + " blocks, " + encoderNumHeads + " heads, global "
         + globalAttnIndexes + ", window " + windowSize + ", prompt dim " + promptEmbedDim + ", decoder MLP "
         + decoderMlpDim + ", " + decoderNumHeads + " heads, mean " + Doubles.join("/", pixelMean) + ", std "
-        + Doubles.join("/", pixelStd) + "}";
+        + Doubles.join("/", pixelStd) + encoder + "}";
   }
 
   /** Builder for custom sizes; every field starts at the ViT-B preset. */
@@ -201,6 +227,7 @@ public record SamConfig(
     private double decoderLayerNormEps = 1e-5;
     private double[] pixelMean = SAM_PIXEL_MEAN;
     private double[] pixelStd = SAM_PIXEL_STD;
+    private TinyVitSizes tinyVit;
 
     private Builder() {}
 
@@ -227,6 +254,7 @@ public record SamConfig(
       decoderLayerNormEps = c.decoderLayerNormEps;
       pixelMean = c.pixelMean;
       pixelStd = c.pixelStd;
+      tinyVit = c.tinyVit;
     }
 
     /** Input side; the pretraining side follows it unless set with {@link #pretrainImageSize}. */
@@ -252,12 +280,26 @@ public record SamConfig(
     public Builder pixelMean(double r, double g, double b) { pixelMean = new double[] {r, g, b}; return this; }
     public Builder pixelStd(double r, double g, double b) { pixelStd = new double[] {r, g, b}; return this; }
 
+    /**
+     * A TinyViT image encoder of these sizes (MobileSAM); also sets {@code encoderEmbedDim}, {@code encoderDepth} and
+     * {@code encoderNumHeads} from them and clears the ViT's global blocks. {@code null} returns to SAM's ViT.
+     */
+    public Builder tinyVit(TinyVitSizes sizes) {
+      tinyVit = sizes;
+      if (sizes != null) {
+        encoder(sizes.outputDim(), sizes.attentionBlocks(), sizes.numHeads().get(3));
+        globalAttnIndexes = List.of();
+        patchSize = 16;
+      }
+      return this;
+    }
+
     public SamConfig build() {
       return new SamConfig(imageSize, pretrainImageSize == null ? imageSize : pretrainImageSize, patchSize,
           encoderEmbedDim, encoderDepth, encoderNumHeads, mlpRatio, globalAttnIndexes, windowSize,
           encoderLayerNormEps, promptEmbedDim, maskInChans, decoderDepth, decoderMlpDim, decoderNumHeads,
           attentionDownsampleRate, numMultimaskOutputs, iouHeadDepth, iouHeadHiddenDim, decoderLayerNormEps,
-          pixelMean, pixelStd);
+          pixelMean, pixelStd, tinyVit);
     }
   }
 }

@@ -16,7 +16,10 @@ import java.util.List;
 /**
  * Reads a {@link SamConfig} from the JSON the reference fixtures use ({@code img_size}, {@code patch_size},
  * {@code embed_dim}, {@code depth}, {@code num_heads}, {@code global_attn_indexes}, ...). Keys that are absent
- * keep the ViT-B value; unknown keys are ignored (training settings live beside the model sizes).
+ * keep the ViT-B value; unknown keys are ignored (training settings live beside the model sizes). A TinyViT
+ * (MobileSAM) encoder is read from {@code embed_dims}, {@code depths}, {@code num_heads} and {@code window_sizes}
+ * (four values each), with {@code mlp_ratio}, {@code mbconv_expand_ratio}, {@code local_conv_size} and
+ * {@code tinyvit_layer_norm_eps} defaulting to MobileSAM's.
  */
 public final class SamConfigJson {
   private SamConfigJson() {}
@@ -50,7 +53,7 @@ public final class SamConfigJson {
     SamConfig base = SamConfig.VIT_B;
     b.encoder(j.has("embed_dim") ? integer(j, "embed_dim") : base.encoderEmbedDim(),
         j.has("depth") ? integer(j, "depth") : base.encoderDepth(),
-        j.has("num_heads") ? integer(j, "num_heads") : base.encoderNumHeads());
+        j.has("num_heads") && !j.get("num_heads").isJsonArray() ? integer(j, "num_heads") : base.encoderNumHeads());
     if (j.has("mlp_ratio")) {
       b.mlpRatio(j.get("mlp_ratio").getAsDouble());
     }
@@ -66,6 +69,9 @@ public final class SamConfigJson {
     }
     if (j.has("layer_norm_eps")) {
       b.encoderLayerNormEps(j.get("layer_norm_eps").getAsDouble());
+    }
+    if (j.has("embed_dims")) {
+      b.tinyVit(tinyVit(j));
     }
     if (j.has("prompt_embed_dim")) {
       b.promptEmbedDim(integer(j, "prompt_embed_dim"));
@@ -91,6 +97,26 @@ public final class SamConfigJson {
       b.pixelStd(s[0], s[1], s[2]);
     }
     return b.build();
+  }
+
+  private static TinyVitSizes tinyVit(JsonObject j) {
+    TinyVitSizes m = TinyVitSizes.MOBILE_SAM;
+    return new TinyVitSizes(integers(j, "embed_dims"),
+        j.has("depths") ? integers(j, "depths") : m.depths(),
+        j.has("num_heads") && j.get("num_heads").isJsonArray() ? integers(j, "num_heads") : m.numHeads(),
+        j.has("window_sizes") ? integers(j, "window_sizes") : m.windowSizes(),
+        j.has("mlp_ratio") ? j.get("mlp_ratio").getAsDouble() : m.mlpRatio(),
+        j.has("mbconv_expand_ratio") ? j.get("mbconv_expand_ratio").getAsDouble() : m.mbconvExpandRatio(),
+        j.has("local_conv_size") ? integer(j, "local_conv_size") : m.localConvSize(),
+        j.has("tinyvit_layer_norm_eps") ? j.get("tinyvit_layer_norm_eps").getAsDouble() : m.layerNormEps());
+  }
+
+  private static List<Integer> integers(JsonObject j, String key) {
+    List<Integer> out = new ArrayList<>();
+    for (JsonElement e : j.getAsJsonArray(key)) {
+      out.add(e.getAsInt());
+    }
+    return out;
   }
 
   private static int integer(JsonObject j, String key) {

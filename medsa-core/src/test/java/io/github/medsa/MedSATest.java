@@ -37,19 +37,7 @@ class MedSATest {
 
   private Prompt prompt(JsonObject c, boolean withMask) {
     String name = c.get("name").getAsString();
-    Prompt.Builder b = Prompt.builder().multimask(c.get("multimask").getAsBoolean());
-    if (c.has("points")) {
-      var pts = c.getAsJsonArray("points");
-      var labels = c.getAsJsonArray("labels");
-      for (int i = 0; i < pts.size(); i++) {
-        var p = pts.get(i).getAsJsonArray();
-        b.point(p.get(0).getAsDouble(), p.get(1).getAsDouble(), labels.get(i).getAsInt());
-      }
-    }
-    if (c.has("box")) {
-      var x = c.getAsJsonArray("box");
-      b.box(x.get(0).getAsDouble(), x.get(1).getAsDouble(), x.get(2).getAsDouble(), x.get(3).getAsDouble());
-    }
+    Prompt.Builder b = Fixtures.prompt(c);
     if (withMask && c.has("use_prev_mask")) {
       b.maskInput(npy("sam-tiny/" + name + "/mask_input.npy"));
     }
@@ -76,32 +64,8 @@ class MedSATest {
           npy("sam-tiny/" + name + "/low_res_logits.npy"), TOL);
       assertClose(name + " iou", Nd4j.createFromArray(p.iouPredictions()).reshape(1, channels),
           npy("sam-tiny/" + name + "/iou_predictions.npy"), TOL);
-      assertMasksAgree(name, p.masks().reshape(refLogits.shape()), npy("sam-tiny/" + name + "/masks.npy"), refLogits);
+      Fixtures.assertMasksAgree(name, p.masks().reshape(refLogits.shape()), npy("sam-tiny/" + name + "/masks.npy"), refLogits);
     }
-  }
-
-  /** Binary masks equal except where the reference logit is within 1e-3 of the threshold. */
-  private static void assertMasksAgree(String name, INDArray actual, INDArray expected, INDArray refLogits) {
-    boolean[] a = actual.castTo(DataType.INT).data().asInt().length > 0 ? toBool(actual) : new boolean[0];
-    boolean[] x = toBool(expected);
-    float[] l = refLogits.castTo(DataType.FLOAT).data().asFloat();
-    int disagreements = 0;
-    for (int i = 0; i < x.length; i++) {
-      if (a[i] != x[i] && Math.abs(l[i]) >= 1e-3) {
-        disagreements++;
-      }
-    }
-    assertThat(disagreements).as("%s: mask pixels that differ away from the threshold", name).isZero();
-    assertThat(a.length).isEqualTo(x.length);
-  }
-
-  private static boolean[] toBool(INDArray m) {
-    int[] v = m.castTo(DataType.INT).dup('c').data().asInt();
-    boolean[] r = new boolean[v.length];
-    for (int i = 0; i < v.length; i++) {
-      r[i] = v[i] != 0;
-    }
-    return r;
   }
 
   /** Every checkpoint container and naming scheme gives the same model. */

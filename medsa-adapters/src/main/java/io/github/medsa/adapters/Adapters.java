@@ -29,6 +29,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * Adapters.medsa().ratio(0.125).activation(Activation.RELU).hyperPrompting(true).decoderMlpAdapter(true);
  * }</pre>
  *
+ * <p>On a TinyViT backbone ({@link io.github.medsa.Backbone#TINY_VIT}) the adapters sit in every TinyViT block as
+ * the official Med-SA TinyViT code puts them ({@code image_encoder.layers.{l}.blocks.{i}.{Space,MLP,Depth}_Adapter},
+ * width {@code ratio} x the layer's width); block indexes then count TinyViT blocks over layers 1..3.
+ *
  * <p>Tensor names follow the official code: {@code image_encoder.blocks.{i}.{Space,MLP}_Adapter.D_fc{1,2}.*},
  * {@code mask_decoder.transformer.layers.{l}.{MLP,HyP}_Adapter.*}. By default the up-projections
  * ({@code D_fc2}) start at zero, so a freshly adapted model computes exactly what the pretrained SAM computes;
@@ -153,7 +157,10 @@ public final class Adapters implements ModelExtension {
       checkArgument(last < cfg.encoderDepth(), "adapter block %s does not exist: the encoder has blocks 0..%s",
           last, cfg.encoderDepth() - 1);
     }
-    return new EncoderAdapters(this, cfg.encoderEmbedDim());
+    if (cfg.isTinyVit()) {
+      return new EncoderAdapters(this, cfg.tinyVit()::attentionBlockDim, EncoderAdapters.DepthAdapter.DECLARED);
+    }
+    return new EncoderAdapters(this, block -> cfg.encoderEmbedDim(), EncoderAdapters.DepthAdapter.NONE);
   }
 
   @Override

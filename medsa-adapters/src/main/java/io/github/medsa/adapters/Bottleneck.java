@@ -13,6 +13,14 @@ final class Bottleneck {
     return Layers.linear(adapter.child("D_fc2"), down, hidden, dim);
   }
 
+  /** Declares the adapter's four tensors without using them (TinyViT's Depth_Adapter in 2D). */
+  static void declare(Scope adapter, int dim, int hidden) {
+    adapter.param("D_fc1.weight", hidden, dim);
+    adapter.param("D_fc1.bias", hidden);
+    adapter.param("D_fc2.weight", dim, hidden);
+    adapter.param("D_fc2.bias", dim);
+  }
+
   /** Hidden width for a bottleneck ratio, as the official code's {@code int(dim * ratio)}. */
   static int hidden(int dim, double ratio) {
     return Math.max(1, (int) (dim * ratio));

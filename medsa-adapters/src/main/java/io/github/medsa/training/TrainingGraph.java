@@ -4,7 +4,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 
 import io.github.medsa.SamConfig;
 import io.github.medsa.checkpoint.StateDict;
-import io.github.medsa.model.ImageEncoder;
+import io.github.medsa.model.EncoderGraph;
 import io.github.medsa.model.MaskDecoder;
 import io.github.medsa.model.ModelExtension;
 import io.github.medsa.model.PromptEncoder;
@@ -72,7 +72,7 @@ public final class TrainingGraph {
     SDVariable kinds = sd.placeHolder(IN_KINDS, DataType.FLOAT, -1, -1, PromptTokens.Kind.values().length);
     SDVariable targets = sd.placeHolder(IN_TARGETS, DataType.FLOAT, -1, 1, outSize, outSize);
 
-    SDVariable embeddings = sd.identity(IMAGE_EMBEDDINGS, new ImageEncoder(cfg, extension.encoder(cfg))
+    SDVariable embeddings = sd.identity(IMAGE_EMBEDDINGS, EncoderGraph.of(cfg, extension.encoder(cfg))
         .build(root, images));
     PromptEncoder prompts = new PromptEncoder(cfg);
     SDVariable sparse = sd.identity(SPARSE, prompts.sparse(root, coords, kinds));

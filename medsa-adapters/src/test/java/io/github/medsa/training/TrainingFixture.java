@@ -39,10 +39,14 @@ public final class TrainingFixture {
   private final Set<String> trainable = new HashSet<>();
   private final TrainingBatch batch;
 
-  private TrainingFixture(String dir) throws IOException {
+  private TrainingFixture(String dir, List<String> weightFiles) throws IOException {
     this.dir = dir;
     this.cfg = Fixtures.config(dir + "config.json");
-    this.weights = Checkpoints.read(Fixtures.path(dir + "weights.safetensors"));
+    Map<String, INDArray> all = new LinkedHashMap<>();
+    for (String f : weightFiles) {
+      all.putAll(Checkpoints.read(Fixtures.path(f)).asMap());
+    }
+    this.weights = StateDict.of(all);
     JsonParser.parseString(Files.readString(Fixtures.path(dir + "trainable.json"))).getAsJsonObject()
         .getAsJsonArray("names").forEach(e -> trainable.add(e.getAsString()));
     INDArray coords = npy(dir + "point_coords.npy");
@@ -58,7 +62,12 @@ public final class TrainingFixture {
 
   /** Loads {@code fixtures/<name>/}. */
   public static TrainingFixture load(String name) throws IOException {
-    return new TrainingFixture(name + "/");
+    return new TrainingFixture(name + "/", List.of(name + "/weights.safetensors"));
+  }
+
+  /** Loads {@code fixtures/<name>/} with its weights merged from {@code weightFiles} (fixture-relative paths). */
+  public static TrainingFixture load(String name, String... weightFiles) throws IOException {
+    return new TrainingFixture(name + "/", List.of(weightFiles));
   }
 
   public SamConfig config() {
@@ -77,12 +86,22 @@ public final class TrainingFixture {
   public void assertForwardMatches(ModelExtension extension, LossFunction loss) {
     Map<String, INDArray> out = graph(extension, loss).forward(batch, TrainingGraph.IMAGE_EMBEDDINGS,
         TrainingGraph.SPARSE, TrainingGraph.DENSE, TrainingGraph.LOW_RES_LOGITS, TrainingGraph.IOU);
-    assertClose("image embeddings", out.get(TrainingGraph.IMAGE_EMBEDDINGS), npy(dir + "step0/image_embeddings.npy"),
-        1e-4);
-    assertClose("sparse", out.get(TrainingGraph.SPARSE), npy(dir + "step0/sparse_embeddings.npy"), 1e-4);
-    assertClose("dense", out.get(TrainingGraph.DENSE), npy(dir + "step0/dense_embeddings.npy"), 1e-4);
-    assertClose("low-res logits", out.get(TrainingGraph.LOW_RES_LOGITS), npy(dir + "step0/low_res_logits.npy"), 1e-4);
-    assertClose("iou", out.get(TrainingGraph.IOU), npy(dir + "step0/iou_predictions.npy"), 1e-4);
+    // Each fixture saved what its reference exposes (medsa-tinyvit-2d: embeddings and low-res logits only).
+    Map<String, String> files = new LinkedHashMap<>();
+    files.put(TrainingGraph.IMAGE_EMBEDDINGS, "image_embeddings");
+    files.put(TrainingGraph.SPARSE, "sparse_embeddings");
+    files.put(TrainingGraph.DENSE, "dense_embeddings");
+    files.put(TrainingGraph.LOW_RES_LOGITS, "low_res_logits");
+    files.put(TrainingGraph.IOU, "iou_predictions");
+    int compared = 0;
+    for (Map.Entry<String, String> f : files.entrySet()) {
+      String file = dir + "step0/" + f.getValue() + ".npy";
+      if (TrainingFixture.class.getResource("/fixtures/" + file) != null) {
+        assertClose(f.getValue(), out.get(f.getKey()), npy(file), 1e-4);
+        compared++;
+      }
+    }
+    assertThat(compared).as("step-0 tensors compared").isGreaterThanOrEqualTo(2);
   }
 
   /**
@@ -98,6 +117,9 @@ public final class TrainingFixture {
 
     Map<String, INDArray> params = new LinkedHashMap<>();
     trainable.forEach(n -> params.put(n, g.tensor(n)));
+    // The graph may hold the loaded arrays themselves: keep the starting values apart.
+    Map<String, INDArray> before = new LinkedHashMap<>();
+    trainable.forEach(n -> before.put(n, weights.get(n).dup()));
     Map<String, INDArray> frozenBefore = new LinkedHashMap<>();
     weights.names().stream().filter(n -> !trainable.contains(n) && g.hasTensor(n))
         .forEach(n -> frozenBefore.put(n, g.tensor(n).dup()));
@@ -127,18 +149,56 @@ public final class TrainingFixture {
         // every key's score) whose ~1e-10 float32 noise Adam scales up to lr-sized steps. No port reproduces
         // another's rounding noise; what is meaningful is that both move by at most Adam's bound.
         noiseOnly.add(n);
-        assertThat(Fixtures.maxAbsDiff(g.tensor(n), weights.get(n))).as("%s moved by at most 2 lr", n)
+        assertThat(Fixtures.maxAbsDiff(g.tensor(n), before.get(n))).as("%s moved by at most 2 lr", n)
             .isLessThanOrEqualTo(2 * LR * 1.001);
-        assertThat(Fixtures.maxAbsDiff(ref, weights.get(n))).as("reference %s moved by at most 2 lr", n)
+        assertThat(Fixtures.maxAbsDiff(ref, before.get(n))).as("reference %s moved by at most 2 lr", n)
             .isLessThanOrEqualTo(2 * LR * 1.001);
         continue;
       }
       double scale = Transforms.abs(ref.castTo(DataType.DOUBLE)).maxNumber().doubleValue();
       double diff = Fixtures.maxAbsDiff(g.tensor(n), ref);
       assertThat(diff).as("%s after two steps: max |d| %s", n, diff).isLessThanOrEqualTo(1e-6 + 1e-4 * scale);
+      if (refGrads.contains(n)) {
+        assertUpdateMatches(n, before.get(n), g.tensor(n), ref, refGrads.get(n));
+      }
     }
     frozenBefore.forEach((n, v) -> assertThat(g.tensor(n).equals(v)).as("frozen %s unchanged", n).isTrue());
     return noiseOnly;
+  }
+
+  /**
+   * The two steps' update (after - before) against the reference's: within 1e-4 of the reference update's scale plus
+   * the float32 rounding of storing the results (2 ulp of the largest value each side), on every element whose
+   * step-0 reference gradient is well determined (at least 1e-3 of the tensor's gradient scale and 100 x Adam's eps).
+   * Elsewhere Adam's step is about {@code lr * sign(g)} of a gradient that is rounding noise in either port, so
+   * those elements are held to Adam's bound of 2 lr only.
+   */
+  private static void assertUpdateMatches(String n, INDArray before, INDArray ours, INDArray ref, INDArray refGrad) {
+    double[] b = before.castTo(DataType.DOUBLE).dup('c').data().asDouble();
+    double[] o = ours.castTo(DataType.DOUBLE).dup('c').data().asDouble();
+    double[] r = ref.castTo(DataType.DOUBLE).dup('c').data().asDouble();
+    double[] gr = refGrad.castTo(DataType.DOUBLE).dup('c').data().asDouble();
+    double gradScale = 0;
+    double updateScale = 0;
+    double maxBefore = 0;
+    for (int i = 0; i < b.length; i++) {
+      gradScale = Math.max(gradScale, Math.abs(gr[i]));
+      updateScale = Math.max(updateScale, Math.abs(r[i] - b[i]));
+      maxBefore = Math.max(maxBefore, Math.abs(b[i]));
+    }
+    double rounding = 4 * Math.ulp((float) maxBefore);
+    double threshold = Math.max(1e-3 * gradScale, 100 * 1e-8);
+    double worst = 0;
+    int checked = 0;
+    for (int i = 0; i < b.length; i++) {
+      assertThat(Math.abs(o[i] - b[i])).as("%s[%s] moved by at most 2 lr", n, i).isLessThanOrEqualTo(2 * LR * 1.001);
+      if (Math.abs(gr[i]) >= threshold) {
+        worst = Math.max(worst, Math.abs((o[i] - b[i]) - (r[i] - b[i])));
+        checked++;
+      }
+    }
+    assertThat(worst).as("%s: two-step update differs by %s over %s well-determined elements, reference update "
+        + "scale %s", n, worst, checked, updateScale).isLessThanOrEqualTo(1e-4 * updateScale + rounding);
   }
 
   private static void assertGradientsMatch(TrainingGraph.Gradients grads, StateDict refGrads) {

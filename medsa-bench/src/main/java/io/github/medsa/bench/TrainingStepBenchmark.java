@@ -51,7 +51,7 @@ public class TrainingStepBenchmark {
   }
 
   /** The synthetic image's bright disc is the ground truth. */
-  private static Sample sample(String id, long seed) {
+  static Sample sample(String id, long seed) {
     boolean[] mask = new boolean[SIDE * SIDE];
     for (int y = 0; y < SIDE; y++) {
       for (int x = 0; x < SIDE; x++) {

@@ -11,6 +11,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * What a checkpoint holds, read without loading any tensor data: safetensors headers only, the pickle
@@ -84,11 +85,25 @@ public record CheckpointInfo(Path file, CheckpointFormat format, boolean hugging
   }
 
   private boolean sameShapes(Map<String, long[]> other) {
-    if (!other.keySet().equals(shapes.keySet())) {
+    return matches(other, name -> false);
+  }
+
+  /**
+   * Whether this checkpoint holds exactly {@code expected}'s names and shapes (order ignored) once the tensors
+   * {@code unusedByDesign} accepts are set aside (e.g. MobileSAM's ImageNet head).
+   *
+   * @param expected a model's names and shapes
+   * @param unusedByDesign checkpoint tensors that model knowingly leaves unused
+   * @return whether the checkpoint is that model's
+   */
+  public boolean matches(Map<String, long[]> expected, Predicate<String> unusedByDesign) {
+    checkNotNull(expected, "expected");
+    long used = shapes.keySet().stream().filter(k -> !unusedByDesign.test(k)).count();
+    if (used != expected.size()) {
       return false;
     }
-    for (Map.Entry<String, long[]> e : shapes.entrySet()) {
-      if (!Arrays.equals(e.getValue(), other.get(e.getKey()))) {
+    for (Map.Entry<String, long[]> e : expected.entrySet()) {
+      if (!Arrays.equals(e.getValue(), shapes.get(e.getKey()))) {
         return false;
       }
     }

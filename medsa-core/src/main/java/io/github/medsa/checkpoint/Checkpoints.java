@@ -27,7 +27,8 @@ public final class Checkpoints {
 
   /**
    * All tensors as float32, C order, in file order, under official SAM names (Hugging Face names are
-   * translated). Integer and bool tensors are rejected with {@link UnsupportedDtypeException}.
+   * translated). 64/32-bit integer counters are read as float32 too ({@link TensorDtype#isReadable()}); other
+   * integer and bool tensors are rejected with {@link UnsupportedDtypeException}.
    *
    * @throws CheckpointFormatException for unknown, corrupt or truncated files
    */

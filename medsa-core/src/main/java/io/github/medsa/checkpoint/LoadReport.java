@@ -8,10 +8,12 @@ import java.util.List;
 /**
  * How a state dict compares with what a model expects: keys the model expects but the dict lacks, keys the
  * dict has but the model does not use, and keys present in both with different shapes (which cannot be
- * loaded; in non-strict mode they are skipped like missing keys).
+ * loaded; in non-strict mode they are skipped like missing keys). {@code ignoredKeys} are tensors the model
+ * knowingly leaves unused (MobileSAM's ImageNet head and BatchNorm's {@code num_batches_tracked}): accepted even
+ * by strict loading, and listed here so that nothing is dropped silently.
  */
 public record LoadReport(List<String> missingKeys, List<String> unexpectedKeys,
-    List<ShapeMismatch> shapeMismatches) {
+    List<ShapeMismatch> shapeMismatches, List<String> ignoredKeys) {
 
   /** A key whose shape differs; {@link #toString()} is {@code name: expected [a, b], found [c, d]}. */
   public record ShapeMismatch(String name, long[] expected, long[] found) {
@@ -52,9 +54,15 @@ public record LoadReport(List<String> missingKeys, List<String> unexpectedKeys,
     missingKeys = List.copyOf(missingKeys);
     unexpectedKeys = List.copyOf(unexpectedKeys);
     shapeMismatches = List.copyOf(shapeMismatches);
+    ignoredKeys = List.copyOf(ignoredKeys);
   }
 
-  /** Nothing missing, nothing unexpected, no shape mismatch. */
+  /** A report with no ignored keys. */
+  public LoadReport(List<String> missingKeys, List<String> unexpectedKeys, List<ShapeMismatch> shapeMismatches) {
+    this(missingKeys, unexpectedKeys, shapeMismatches, List.of());
+  }
+
+  /** Nothing missing, nothing unexpected, no shape mismatch (ignored keys by design do not count). */
   public boolean isClean() {
     return missingKeys.isEmpty() && unexpectedKeys.isEmpty() && shapeMismatches.isEmpty();
   }
@@ -64,9 +72,13 @@ public record LoadReport(List<String> missingKeys, List<String> unexpectedKeys,
     StringBuilder sb = new StringBuilder();
     sb.append(missingKeys.size()).append(" missing, ").append(unexpectedKeys.size()).append(" unexpected, ")
         .append(shapeMismatches.size()).append(" shape mismatches");
+    if (!ignoredKeys.isEmpty()) {
+      sb.append(", ").append(ignoredKeys.size()).append(" unused by design");
+    }
     missingKeys.forEach(k -> sb.append("\n  missing key: ").append(k));
     unexpectedKeys.forEach(k -> sb.append("\n  unexpected key: ").append(k));
     shapeMismatches.forEach(m -> sb.append("\n  shape mismatch: ").append(m));
+    ignoredKeys.forEach(k -> sb.append("\n  unused by design: ").append(k));
     return sb.toString();
   }
 }

@@ -80,7 +80,7 @@ final class PthTensors {
       // Reject unsupported dtypes before reading anything.
       for (String name : names) {
         StorageRef s = refs.get(name).storage();
-        if (!s.dtype().isFloatingPoint()) {
+        if (!s.dtype().isReadable()) {
           throw new UnsupportedDtypeException(file, name, s.dtype().name());
         }
       }

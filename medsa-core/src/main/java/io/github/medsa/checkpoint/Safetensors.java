@@ -54,7 +54,7 @@ public final class Safetensors {
       Header h = readHeader(file, ch);
       Map<String, INDArray> out = new LinkedHashMap<>();
       for (Entry e : h.entries().values()) {
-        if (!e.dtype().isFloatingPoint()) {
+        if (!e.dtype().isReadable()) {
           throw new UnsupportedDtypeException(file, e.name(), e.dtype().name());
         }
         ByteBuffer bytes = ByteBuffer.allocate((int) (e.end() - e.begin())).order(ByteOrder.LITTLE_ENDIAN);

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /** Compares a state dict with the names and shapes a model declares, as {@code load_state_dict} does. */
 public final class StateDictValidator {
@@ -17,7 +18,18 @@ public final class StateDictValidator {
    * clean. Non-strict: returns the report; callers load only keys that are neither missing nor mismatched.
    */
   public static LoadReport validate(StateDict sd, Map<String, long[]> expected, boolean strict) {
+    return validate(sd, expected, name -> false, strict);
+  }
+
+  /**
+   * As {@link #validate(StateDict, Map, boolean)}, except that keys the model does not declare but
+   * {@code unusedByDesign} accepts are listed as {@link LoadReport#ignoredKeys()} rather than unexpected, so
+   * strict loading passes them.
+   */
+  public static LoadReport validate(StateDict sd, Map<String, long[]> expected, Predicate<String> unusedByDesign,
+      boolean strict) {
     checkNotNull(sd, "state dict");
+    checkNotNull(unusedByDesign, "unusedByDesign");
     checkNotNull(expected, "expected shapes");
     List<String> missing = new ArrayList<>();
     List<LoadReport.ShapeMismatch> mismatches = new ArrayList<>();
@@ -30,12 +42,13 @@ public final class StateDictValidator {
       }
     });
     List<String> unexpected = new ArrayList<>();
+    List<String> ignored = new ArrayList<>();
     for (String name : sd.names()) {
       if (!expected.containsKey(name)) {
-        unexpected.add(name);
+        (unusedByDesign.test(name) ? ignored : unexpected).add(name);
       }
     }
-    LoadReport report = new LoadReport(missing, unexpected, mismatches);
+    LoadReport report = new LoadReport(missing, unexpected, mismatches, ignored);
     if (strict && !report.isClean()) {
       throw new StateDictMismatchException(report);
     }

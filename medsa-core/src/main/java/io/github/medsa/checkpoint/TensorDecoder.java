@@ -12,7 +12,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Turns raw little-endian storage bytes into a float32, C-order {@link INDArray}, honouring a PyTorch view
- * (element offset, sizes, strides) and converting F16, BF16 and F64. Every index is checked against the
+ * (element offset, sizes, strides) and converting F16, BF16, F64 and the I64/I32 counters. Every index is checked against the
  * bytes actually present before anything is allocated.
  */
 final class TensorDecoder {
@@ -24,7 +24,7 @@ final class TensorDecoder {
    */
   static INDArray decode(Path file, String tensor, String storageName, ByteBuffer storage, TensorDtype dtype,
       long offset, long[] size, long[] stride) throws CheckpointFormatException {
-    if (!dtype.isFloatingPoint()) {
+    if (!dtype.isReadable()) {
       throw new UnsupportedDtypeException(file, tensor, dtype.name());
     }
     checkArgument(size.length == stride.length, "size and stride ranks differ for %s", tensor);
@@ -131,6 +131,10 @@ final class TensorDecoder {
         return halfToFloat(bb.getShort(at));
       case BF16:
         return Float.intBitsToFloat((bb.getShort(at) & 0xffff) << 16);
+      case I64:
+        return (float) bb.getLong(at);
+      case I32:
+        return (float) bb.getInt(at);
       default:
         throw new IllegalStateException("not a floating point dtype: " + dtype);
     }

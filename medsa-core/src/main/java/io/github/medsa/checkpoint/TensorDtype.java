@@ -34,6 +34,15 @@ public enum TensorDtype {
     return this == F32 || this == F16 || this == BF16 || this == F64;
   }
 
+  /**
+   * Whether a checkpoint's tensor of this type is read (as float32): floating point, and the 64- and 32-bit
+   * integers that state dicts hold as counters (BatchNorm's {@code num_batches_tracked}), converted exactly up to
+   * 2^24. Other integer and bool tensors are rejected.
+   */
+  public boolean isReadable() {
+    return isFloatingPoint() || this == I64 || this == I32;
+  }
+
   /** The dtype of a {@code torch.<Name>Storage} class, e.g. {@code FloatStorage}. */
   static Optional<TensorDtype> fromTorchStorage(String className) {
     for (TensorDtype t : values()) {

@@ -10,7 +10,7 @@ public final class UnsupportedDtypeException extends CheckpointFormatException {
 
   UnsupportedDtypeException(Path file, String tensor, String dtype) {
     super(fileName(file) + ": tensor " + tensor + " has unsupported dtype " + dtype
-        + " (only F32, F16, BF16 and F64 are loaded, converted to float32)");
+        + " (only F32, F16, BF16, F64 and the I64/I32 counters are loaded, converted to float32)");
     this.tensor = tensor;
     this.dtype = dtype;
   }

@@ -14,7 +14,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * global attention and decomposed relative positions, and the neck. Reads top to bottom like
  * {@code segment_anything/modeling/image_encoder.py}.
  */
-public final class ImageEncoder {
+public final class ImageEncoder implements EncoderGraph {
   /** Names of the intermediate outputs kept for debugging a port ({@code tap.patch_embed}, {@code tap.block_00}...). */
   public static final String TAP_PATCH_EMBED = "tap.patch_embed";
 
@@ -31,6 +31,7 @@ public final class ImageEncoder {
   }
 
   /** {@code image} {@code [B, 3, S, S]} (normalised, padded) to embeddings {@code [B, promptDim, g, g]}. */
+  @Override
   public SDVariable build(Scope root, SDVariable image) {
     Scope s = root.child("image_encoder");
     SameDiff sd = root.sd();
@@ -45,7 +46,7 @@ public final class ImageEncoder {
       x = block(s.child("blocks." + i), i, x);
       sd.identity(blockTap(i), x.reshape(-1, g, g, dim));
     }
-    return neck(s.child("neck"), x.reshape(-1, g, g, dim).permute(0, 3, 1, 2));
+    return neck(s.child("neck"), x.reshape(-1, g, g, dim).permute(0, 3, 1, 2), dim, cfg.promptEmbedDim());
   }
 
   /** {@code pos_embed} at the checkpoint's grid, resized bicubically to the input grid when they differ. */
@@ -136,11 +137,13 @@ public final class ImageEncoder {
     return gp == g ? x : x.get(SDIndex.all(), SDIndex.interval(0, g), SDIndex.interval(0, g), SDIndex.all());
   }
 
-  /** Conv 1x1 -> LayerNorm2d -> conv 3x3 -> LayerNorm2d, no biases on the convolutions, no activation. */
-  private SDVariable neck(Scope n, SDVariable x) {
-    int out = cfg.promptEmbedDim();
+  /**
+   * Conv 1x1 -> LayerNorm2d -> conv 3x3 -> LayerNorm2d, no biases on the convolutions, no activation: SAM's neck,
+   * which MobileSAM's TinyViT reuses. {@code x} is {@code [B, in, g, g]}.
+   */
+  static SDVariable neck(Scope n, SDVariable x, int in, int out) {
     double eps = Layers.LAYER_NORM_2D_EPS;
-    x = Layers.conv2d(n.child("0"), x, cfg.encoderEmbedDim(), out, 1, 1, 0, false);
+    x = Layers.conv2d(n.child("0"), x, in, out, 1, 1, 0, false);
     x = Layers.layerNorm(n.child("1"), x, out, eps, 1, 4);
     x = Layers.conv2d(n.child("2"), x, out, out, 3, 1, 1, false);
     return Layers.layerNorm(n.child("3"), x, out, eps, 1, 4);

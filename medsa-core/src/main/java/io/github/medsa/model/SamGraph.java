@@ -61,7 +61,7 @@ public final class SamGraph {
     int c = cfg.promptEmbedDim();
     int g = cfg.gridSize();
     SDVariable image = sd.placeHolder(IN_IMAGE, DataType.FLOAT, -1, 3, s, s);
-    sd.identity(IMAGE_EMBEDDINGS, new ImageEncoder(cfg, encoderExtension).build(root, image));
+    sd.identity(IMAGE_EMBEDDINGS, EncoderGraph.of(cfg, encoderExtension).build(root, image));
 
     PromptEncoder prompts = new PromptEncoder(cfg);
     SDVariable coords = sd.placeHolder(IN_COORDS, DataType.FLOAT, -1, -1, 2);

@@ -11,7 +11,8 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * Fresh SAM weights for training from scratch or benchmarking without a checkpoint, as PyTorch initialises the
  * modules: Linear and Conv weights and biases uniform in {@code +-1/sqrt(fan_in)}, LayerNorm weight 1 and bias 0,
- * embeddings and the Gaussian matrix standard normal, positional tables zero (SAM's defaults). Deterministic by
+ * embeddings and the Gaussian matrix standard normal, positional tables zero (SAM's defaults); TinyViT's
+ * BatchNorms at rest and attention biases zero (MobileSAM's). Deterministic by
  * seed: tensors are drawn in name order from one generator.
  */
 public final class SamInitializer {
@@ -30,6 +31,16 @@ public final class SamInitializer {
     long[] shape = shapes.get(name);
     if (name.endsWith("pos_embed") || name.contains(".rel_pos_")) {
       return Nd4j.zeros(DataType.FLOAT, shape);
+    }
+    if (name.contains(".bn.")) {
+      // TinyViT's Conv2d_BN: BatchNorm at rest (mean 0, var 1), weight 1, except MBConv's conv3 (bn_weight_init 0,
+      // so each MBConv starts as the identity plus GELU, as MobileSAM builds it).
+      boolean mbConvOutput = name.matches(".*\\.blocks\\.\\d+\\.conv3\\.bn\\.weight$");
+      boolean one = name.endsWith(".running_var") || (name.endsWith(".bn.weight") && !mbConvOutput);
+      return one ? Nd4j.ones(DataType.FLOAT, shape) : Nd4j.zeros(DataType.FLOAT, shape);
+    }
+    if (name.endsWith(".attention_biases")) {
+      return Nd4j.zeros(DataType.FLOAT, shape); // TinyViT initialises its offset biases to zero
     }
     if (isLayerNorm(name, shape)) {
       return name.endsWith(".weight") ? Nd4j.ones(DataType.FLOAT, shape) : Nd4j.zeros(DataType.FLOAT, shape);

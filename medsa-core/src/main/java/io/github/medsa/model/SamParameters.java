@@ -4,6 +4,7 @@ import com.google.common.collect.ImmutableMap;
 import io.github.medsa.SamConfig;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 
@@ -39,6 +40,22 @@ public final class SamParameters {
       return sd.placeHolder(name, DataType.FLOAT, shape);
     }, encoder, decoder);
     return ImmutableMap.copyOf(shapes);
+  }
+
+  /**
+   * Checkpoint tensors that {@code cfg}'s model leaves unused by design, which strict loading accepts (and reports):
+   * for TinyViT, MobileSAM's ImageNet head ({@code image_encoder.norm_head.*}, {@code image_encoder.head.*}) and
+   * every BatchNorm's {@code num_batches_tracked}; nothing for SAM's ViT.
+   *
+   * @param cfg the model sizes
+   * @return whether a tensor name is one of them
+   */
+  public static Predicate<String> unusedByDesign(SamConfig cfg) {
+    if (!cfg.isTinyVit()) {
+      return name -> false;
+    }
+    return name -> name.startsWith("image_encoder.norm_head.") || name.startsWith("image_encoder.head.")
+        || name.endsWith(".num_batches_tracked");
   }
 
   /** Number of trainable-kind parameters (every tensor except the Gaussian buffer). */

@@ -90,6 +90,17 @@ public final class Layers {
     return bias ? s.sd().cnn.conv2d(x, w, s.param("bias", out), cfg) : s.sd().cnn.conv2d(x, w, cfg);
   }
 
+  /**
+   * A depthwise {@code torch.nn.Conv2d} ({@code groups = channels}, no bias) on NCHW input, weight
+   * {@code [channels, 1, k, k]}: SameDiff's depthwise convolution wants {@code [k, k, channels, 1]}.
+   */
+  public static SDVariable depthwiseConv2d(Scope s, SDVariable x, int channels, int k, int stride, int pad) {
+    SDVariable w = s.param("weight", channels, 1, k, k).permute(2, 3, 0, 1);
+    Conv2DConfig cfg = Conv2DConfig.builder().kH(k).kW(k).sH(stride).sW(stride).pH(pad).pW(pad)
+        .dataFormat("NCHW").build();
+    return s.sd().cnn.depthWiseConv2d(x, w, cfg);
+  }
+
   /** {@code torch.nn.ConvTranspose2d} (no padding) on NCHW input, weight {@code [in, out, k, k]}. */
   public static SDVariable convTranspose2d(Scope s, SDVariable x, int in, int out, int k, int stride) {
     SDVariable w = s.param("weight", in, out, k, k).permute(2, 3, 1, 0); // deconv2d wants [kH, kW, out, in]

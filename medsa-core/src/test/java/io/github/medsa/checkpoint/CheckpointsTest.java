@@ -94,13 +94,13 @@ class CheckpointsTest {
   }
 
   @Test
-  void integerStoragesAreRejectedNamingTheTensor() {
-    assertThatThrownBy(() -> Checkpoints.read(Fixtures.resource("checkpoint/integer.pth")))
-        .isInstanceOf(UnsupportedDtypeException.class)
-        .hasMessageContaining("integer.pth")
-        .hasMessageContaining("num_batches_tracked")
-        .hasMessageContaining("I64")
-        .satisfies(e -> assertThat(((UnsupportedDtypeException) e).tensor()).isEqualTo("num_batches_tracked"));
+  void integerCountersAreReadAsFloat() throws IOException {
+    // BatchNorm's num_batches_tracked (int64) sits in every TinyViT/MobileSAM state dict.
+    StateDict sd = Checkpoints.read(Fixtures.resource("checkpoint/integer.pth"));
+    assertThat(sd.names()).containsExactly("weight", "num_batches_tracked");
+    assertThat(sd.get("num_batches_tracked").dataType()).isEqualTo(DataType.FLOAT);
+    assertThat(sd.get("num_batches_tracked").getDouble(0)).isEqualTo(7.0);
+    assertThat(values(sd.get("weight"))).containsExactly(3.5f, 7.25f);
   }
 
   static float[] values(INDArray a) {

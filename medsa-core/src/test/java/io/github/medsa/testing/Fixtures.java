@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.github.medsa.Prompt;
 import io.github.medsa.SamConfig;
 import io.github.medsa.SamConfigJson;
 import java.io.IOException;
@@ -97,5 +98,47 @@ public final class Fixtures {
     double diff = maxAbsDiff(actual, expected);
     assertThat(diff).as("%s: max |d| = %s, allowed %s x %s (shape %s)", what, diff, rel, scale,
         Arrays.toString(expected.shape())).isLessThanOrEqualTo(rel * scale);
+  }
+
+  /** Binary masks equal except where the reference logit is within 1e-3 of the threshold. */
+  public static void assertMasksAgree(String name, INDArray actual, INDArray expected, INDArray refLogits) {
+    boolean[] a = actual.castTo(DataType.INT).data().asInt().length > 0 ? toBool(actual) : new boolean[0];
+    boolean[] x = toBool(expected);
+    float[] l = refLogits.castTo(DataType.FLOAT).data().asFloat();
+    int disagreements = 0;
+    for (int i = 0; i < x.length; i++) {
+      if (a[i] != x[i] && Math.abs(l[i]) >= 1e-3) {
+        disagreements++;
+      }
+    }
+    assertThat(disagreements).as("%s: mask pixels that differ away from the threshold", name).isZero();
+    assertThat(a.length).isEqualTo(x.length);
+  }
+
+  private static boolean[] toBool(INDArray m) {
+    int[] v = m.castTo(DataType.INT).dup('c').data().asInt();
+    boolean[] r = new boolean[v.length];
+    for (int i = 0; i < v.length; i++) {
+      r[i] = v[i] != 0;
+    }
+    return r;
+  }
+
+  /** A fixture case's points ({@code points}, {@code labels}), box and {@code multimask}, in original pixels. */
+  public static Prompt.Builder prompt(JsonObject c) {
+    Prompt.Builder b = Prompt.builder().multimask(c.get("multimask").getAsBoolean());
+    if (c.has("points")) {
+      var pts = c.getAsJsonArray("points");
+      var labels = c.getAsJsonArray("labels");
+      for (int i = 0; i < pts.size(); i++) {
+        var p = pts.get(i).getAsJsonArray();
+        b.point(p.get(0).getAsDouble(), p.get(1).getAsDouble(), labels.get(i).getAsInt());
+      }
+    }
+    if (c.has("box")) {
+      var x = c.getAsJsonArray("box");
+      b.box(x.get(0).getAsDouble(), x.get(1).getAsDouble(), x.get(2).getAsDouble(), x.get(3).getAsDouble());
+    }
+    return b;
   }
 }

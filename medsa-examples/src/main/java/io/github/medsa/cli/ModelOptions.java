@@ -10,7 +10,6 @@ import io.github.medsa.model.SamParameters;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -19,11 +18,13 @@ import picocli.CommandLine.Option;
 /** Which model: a checkpoint (official or custom sizes), at which input size. Shared by every subcommand. */
 public final class ModelOptions {
   @Option(names = {"-c", "--checkpoint"},
-      description = "SAM weights: sam_vit_{b,l,h}_*.pth, Hugging Face model.safetensors, or a checkpoint written "
+      description = "SAM weights: sam_vit_{b,l,h}_*.pth, MobileSAM's mobile_sam.pt, Hugging Face model.safetensors, "
+          + "or a checkpoint written "
           + "by `medsa train` (adapters included).")
   public Path checkpoint;
 
-  @Option(names = "--backbone", description = "vit_b, vit_l or vit_h (default: recognised from the checkpoint).")
+  @Option(names = "--backbone", description = "vit_b, vit_l, vit_h or tiny_vit (MobileSAM's TinyViT, for CPUs; "
+      + "default: recognised from the checkpoint).")
   public String backbone;
 
   @Option(names = "--config", description = "JSON with custom model sizes (SAM's names: img_size, embed_dim, ...).")
@@ -50,16 +51,26 @@ public final class ModelOptions {
       return SamConfigJson.read(beside);
     }
     return Backbone.valueOf(preset(checkpoint).orElseThrow(() -> new IllegalArgumentException(checkpoint
-        + ": not an official SAM ViT-B/L/H checkpoint; give --backbone or --config"))).config();
+        + ": not an official SAM ViT-B/L/H or MobileSAM checkpoint; give --backbone or --config"))).config();
   }
 
-  /** The official preset whose tensors are exactly the checkpoint's, if any ({@code VIT_B}, ...). */
+  /**
+   * The official preset whose tensors are exactly the checkpoint's, if any ({@code VIT_B}, ..., {@code TINY_VIT}),
+   * not counting the tensors a preset leaves unused by design (MobileSAM's ImageNet head and BatchNorm counters).
+   */
   public static Optional<String> preset(Path checkpoint) throws IOException {
-    Map<String, Map<String, long[]>> presets = new LinkedHashMap<>();
+    CheckpointInfo info = CheckpointInfo.inspect(checkpoint);
     for (Backbone b : Backbone.values()) {
-      presets.put(b.name(), SamParameters.shapes(b.config()));
+      if (info.matches(SamParameters.shapes(b.config()), SamParameters.unusedByDesign(b.config()))) {
+        return Optional.of(b.name());
+      }
     }
-    return CheckpointInfo.inspect(checkpoint).matchingPreset(presets);
+    return Optional.empty();
+  }
+
+  /** {@code --backbone}, parsed, if given. */
+  public Optional<Backbone> backbone() {
+    return backbone == null ? Optional.empty() : Optional.of(parseBackbone(backbone));
   }
 
   /** The model from {@code --checkpoint} with {@code extension} (initialised from {@code seed} when not saved). */
@@ -79,7 +90,8 @@ public final class ModelOptions {
   public MedSA loadForInference(long seed) throws IOException {
     if (checkpoint != null && Files.isRegularFile(checkpoint)) {
       var names = CheckpointInfo.inspect(checkpoint).shapes().keySet();
-      if (names.stream().anyMatch(n -> n.contains("Depth_Adapter."))) {
+      // TinyViT's 2D Med-SA blocks also hold an unused Depth_Adapter; only ViT blocks with one are SD-Trans.
+      if (names.stream().anyMatch(n -> n.contains("Depth_Adapter.") && n.startsWith("image_encoder.blocks."))) {
         throw new IllegalArgumentException(checkpoint + " holds an SD-Trans (3D) model; segment volumes with it "
             + "through the library's VolumeSegmenter with SdTrans.of(Adapters.medsa(), D)");
       }
@@ -106,7 +118,7 @@ public final class ModelOptions {
     try {
       return Backbone.valueOf(name.trim().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("unknown backbone '" + name + "': use vit_b, vit_l or vit_h");
+      throw new IllegalArgumentException("unknown backbone '" + name + "': use vit_b, vit_l, vit_h or tiny_vit");
     }
   }
 

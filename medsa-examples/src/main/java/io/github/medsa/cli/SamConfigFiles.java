@@ -1,6 +1,7 @@
 package io.github.medsa.cli;
 
 import io.github.medsa.SamConfig;
+import io.github.medsa.TinyVitSizes;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -29,6 +30,18 @@ public final class SamConfigFiles {
     m.put("iou_head_hidden_dim", c.iouHeadHiddenDim());
     m.put("pixel_mean", c.pixelMean());
     m.put("pixel_std", c.pixelStd());
+    if (c.isTinyVit()) {
+      TinyVitSizes t = c.tinyVit();
+      m.put("backbone", "tiny_vit");
+      m.put("embed_dims", t.embedDims());
+      m.put("depths", t.depths());
+      m.put("num_heads", t.numHeads()); // TinyViT's per-layer heads replace the ViT's single count
+      m.put("window_sizes", t.windowSizes());
+      m.put("mlp_ratio", t.mlpRatio());
+      m.put("mbconv_expand_ratio", t.mbconvExpandRatio());
+      m.put("local_conv_size", t.localConvSize());
+      m.put("tinyvit_layer_norm_eps", t.layerNormEps());
+    }
     return m;
   }
 

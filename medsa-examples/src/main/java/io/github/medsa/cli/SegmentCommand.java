@@ -7,19 +7,15 @@ import io.github.medsa.Prediction;
 import io.github.medsa.Prompt;
 import io.github.medsa.SamConfig;
 import io.github.medsa.SamConfigJson;
-import io.github.medsa.checkpoint.CheckpointInfo;
 import io.github.medsa.image.RgbImage;
-import io.github.medsa.model.SamParameters;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import javax.imageio.ImageIO;
 import picocli.CommandLine;
@@ -45,7 +41,8 @@ final class SegmentCommand implements Callable<Integer> {
       description = "SAM weights: sam_vit_{b,l,h}_*.pth or Hugging Face model.safetensors.")
   Path checkpoint;
 
-  @Option(names = "--backbone", description = "vit_b, vit_l or vit_h (default: recognised from the checkpoint).")
+  @Option(names = "--backbone", description = "vit_b, vit_l, vit_h or tiny_vit (MobileSAM's TinyViT, for CPUs; "
+      + "default: recognised from the checkpoint).")
   String backbone;
 
   @Option(names = "--config", description = "JSON with custom model sizes, for non-official checkpoints.")
@@ -154,23 +151,10 @@ final class SegmentCommand implements Callable<Integer> {
       return SamConfigJson.read(config);
     }
     if (backbone != null) {
-      return parseBackbone(backbone).config();
+      return ModelOptions.parseBackbone(backbone).config();
     }
-    Map<String, Map<String, long[]>> presets = new LinkedHashMap<>();
-    for (Backbone b : Backbone.values()) {
-      presets.put(b.name(), SamParameters.shapes(b.config()));
-    }
-    Optional<String> match = CheckpointInfo.inspect(checkpoint).matchingPreset(presets);
-    return Backbone.valueOf(match.orElseThrow(() -> new IllegalArgumentException(checkpoint
-        + ": not an official SAM ViT-B/L/H checkpoint; give --backbone or --config"))).config();
-  }
-
-  static Backbone parseBackbone(String name) {
-    try {
-      return Backbone.valueOf(name.trim().toUpperCase(java.util.Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("unknown backbone '" + name + "': use vit_b, vit_l or vit_h");
-    }
+    return Backbone.valueOf(ModelOptions.preset(checkpoint).orElseThrow(() -> new IllegalArgumentException(checkpoint
+        + ": not an official SAM ViT-B/L/H or MobileSAM checkpoint; give --backbone or --config"))).config();
   }
 
   static double[] numbers(String text, String option, int min, int max) {
@@ -199,8 +183,10 @@ final class SegmentCommand implements Callable<Integer> {
   static String missingCheckpointHelp() {
     StringBuilder sb = new StringBuilder("medsa segment needs SAM weights: --checkpoint FILE. Official checkpoints:\n");
     for (Backbone b : Backbone.values()) {
-      sb.append(String.format("  %s  %s%s%n        or model.safetensors of https://huggingface.co/%s%n", b,
-          Backbone.OFFICIAL_DOWNLOAD_PREFIX, b.officialCheckpoint(), b.huggingFaceModel()));
+      sb.append(String.format("  %s  %s%n", b, b.downloadUrl()));
+      if (b.huggingFaceModel() != null) {
+        sb.append(String.format("        or model.safetensors of https://huggingface.co/%s%n", b.huggingFaceModel()));
+      }
     }
     return sb.toString().stripTrailing();
   }

@@ -1,7 +1,9 @@
 package io.github.medsa.examples.demo;
 
 import io.github.medsa.MedSA;
+import io.github.medsa.Backbone;
 import io.github.medsa.SamConfig;
+import io.github.medsa.TinyVitSizes;
 import io.github.medsa.adapters.Adapters;
 import io.github.medsa.checkpoint.StateDict;
 import io.github.medsa.cli.Evaluator;
@@ -127,7 +129,8 @@ public final class DemoCommand implements Callable<Integer> {
       log.printf("Loaded %s (%s, input %d): pre-training skipped%n", model.checkpoint, cfg.encoderEmbedDim() + "-d",
           cfg.imageSize());
     } else {
-      cfg = model.config != null ? model.samConfig() : compactConfig(quick);
+      boolean tinyVit = model.backbone().map(b -> b == Backbone.TINY_VIT).orElse(false);
+      cfg = model.config != null ? model.samConfig() : tinyVit ? compactTinyVitConfig(quick) : compactConfig(quick);
       List<Sample> pre = new ArrayList<>();
       for (Map.Entry<String, Set<Integer>> e : PRETRAIN.entrySet()) {
         pre.addAll(colin.samples(e.getKey(), e.getValue(), s -> !heldOut(s), minPixels));
@@ -215,6 +218,17 @@ public final class DemoCommand implements Callable<Integer> {
     return SamConfig.builder().imageSize(96).patchSize(8).encoder(64, 4, 4).globalAttnIndexes(List.of(1, 3))
         .windowSize(6).promptEmbedDim(64).maskInChans(8).decoderMlpDim(128).decoderNumHeads(4).iouHead(3, 64)
         .build();
+  }
+
+  /**
+   * The compact TinyViT trained here from scratch ({@code --backbone tiny_vit}): MobileSAM's layout (MBConv stage,
+   * three TinyViT layers, the last merge at width 320 keeping its grid) at small widths, 128-pixel input (64 quick).
+   */
+  static SamConfig compactTinyVitConfig(boolean quick) {
+    TinyVitSizes sizes = new TinyVitSizes(List.of(16, 32, 64, 320), List.of(1, 1, 1, 1), List.of(1, 2, 2, 10),
+        List.of(4, 4, 4, 4), 2.0, 2.0, 3, 1e-5);
+    return SamConfig.builder().imageSize(quick ? 64 : 128).tinyVit(sizes).promptEmbedDim(quick ? 32 : 64)
+        .maskInChans(8).decoderMlpDim(quick ? 64 : 128).decoderNumHeads(4).iouHead(3, quick ? 32 : 64).build();
   }
 
   private static <T> List<T> everyNth(List<T> all, int n) {

@@ -22,6 +22,15 @@ class DemoCommandTest {
     assertOutputs(out);
   }
 
+  /** {@code --backbone tiny_vit}: the compact TinyViT is pre-trained instead of the compact ViT. */
+  @Test
+  void quickModeWithTheTinyVitBackbone() throws Exception {
+    Path out = tmp.resolve("demo-tinyvit");
+    assertThat(MedSACommand.run("demo", "--quick", "--backbone", "tiny_vit", "--out", out.toString())).isZero();
+    assertOutputs(out);
+    assertThat(Files.readString(out.resolve("summary.json"))).contains("\"embed_dims\"").contains("\"tiny_vit\"");
+  }
+
   /** The real-SAM path (pre-training skipped, run at --image-size 256 by default) on the fixture checkpoint. */
   @Test
   void withACheckpointThePretrainingIsSkipped() throws Exception {
