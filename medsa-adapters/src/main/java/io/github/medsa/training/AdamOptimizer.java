@@ -81,4 +81,13 @@ public final class AdamOptimizer {
     state.clear();
     saved.forEach((k, s) -> state.put(k, new State(s.expAvg().dup(), s.expAvgSq().dup(), s.step())));
   }
+
+  /** Frees the moment arrays at once and forgets them (a later step starts from zero moments). */
+  void release() {
+    for (State s : state.values()) {
+      s.expAvg().close();
+      s.expAvgSq().close();
+    }
+    state.clear();
+  }
 }
