@@ -119,6 +119,9 @@ public final class MedSA implements AutoCloseable {
           embeddings.get(NDArrayIndex.interval(i, i + 1), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all())
               .dup()));
     }
+    // Each image holds its own copy: the batch arrays are freed now rather than by the collector.
+    embeddings.close();
+    batch.close();
     return out;
   }
 
