@@ -5,6 +5,7 @@ import static com.google.common.base.Preconditions.checkState;
 
 import io.github.medsa.image.MaskPostprocessor;
 import io.github.medsa.image.PreparedImage;
+import io.github.medsa.model.NativeMemory;
 import io.github.medsa.model.PromptTokens;
 import io.github.medsa.model.SamGraph;
 import java.util.ArrayList;
@@ -60,9 +61,7 @@ public final class EncodedImage implements AutoCloseable {
       return;
     }
     closed = true;
-    if (!embeddings.wasClosed() && embeddings.closeable()) {
-      embeddings.close();
-    }
+    NativeMemory.free(embeddings);
   }
 
   private void checkOpen() {

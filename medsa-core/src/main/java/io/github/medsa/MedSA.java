@@ -11,6 +11,7 @@ import io.github.medsa.image.PreparedImage;
 import io.github.medsa.image.RgbImage;
 import io.github.medsa.image.SamPreprocessor;
 import io.github.medsa.model.ModelExtension;
+import io.github.medsa.model.NativeMemory;
 import io.github.medsa.model.SamGraph;
 import io.github.medsa.model.SamInitializer;
 import io.github.medsa.model.SamParameters;
@@ -165,11 +166,7 @@ public final class MedSA implements AutoCloseable {
     }
     closed = true;
     graph.close();
-    for (INDArray a : weights.asMap().values()) {
-      if (!a.wasClosed() && a.closeable()) {
-        a.close();
-      }
-    }
+    NativeMemory.free(weights.asMap().values());
   }
 
   /** Validated at {@link #build()}: a backbone or config, and weights. */

@@ -2,6 +2,7 @@ package io.github.medsa.training;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
+import io.github.medsa.model.NativeMemory;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -85,8 +86,8 @@ public final class AdamOptimizer {
   /** Frees the moment arrays at once and forgets them (a later step starts from zero moments). */
   void release() {
     for (State s : state.values()) {
-      s.expAvg().close();
-      s.expAvgSq().close();
+      NativeMemory.free(s.expAvg());
+      NativeMemory.free(s.expAvgSq());
     }
     state.clear();
   }

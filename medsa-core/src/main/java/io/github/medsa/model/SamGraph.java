@@ -197,10 +197,7 @@ public final class SamGraph implements AutoCloseable {
     for (SDVariable v : sd.variables()) {
       VariableType type = v.getVariableType();
       if ((type == VariableType.CONSTANT || type == VariableType.VARIABLE) && !borrowed.contains(v.name())) {
-        INDArray arr = v.getArr();
-        if (arr != null && !arr.wasClosed() && arr.closeable()) {
-          arr.close();
-        }
+        NativeMemory.free(v.getArr());
       }
     }
   }
