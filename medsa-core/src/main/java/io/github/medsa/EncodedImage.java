@@ -1,9 +1,11 @@
 package io.github.medsa;
 
 import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkState;
 
 import io.github.medsa.image.MaskPostprocessor;
 import io.github.medsa.image.PreparedImage;
+import io.github.medsa.model.NativeMemory;
 import io.github.medsa.model.PromptTokens;
 import io.github.medsa.model.SamGraph;
 import java.util.ArrayList;
@@ -17,14 +19,19 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * One image after the encoder: SamPredictor's state after {@code set_image}. Predictions against it only run
- * the prompt encoder and the mask decoder.
+ * the prompt encoder and the mask decoder, in one graph call per batch of prompts.
+ *
+ * <p>Holds the image embedding in native memory: {@link #close()} frees it at once. Predicting after this image
+ * or its {@link MedSA} model was closed throws {@link IllegalStateException}. {@link Prediction}s are plain
+ * results: their arrays are the caller's and are freed by the Java collector like any other array.
  */
-public final class EncodedImage {
+public final class EncodedImage implements AutoCloseable {
   private static final MaskPostprocessor POSTPROCESSOR = new MaskPostprocessor();
 
   private final MedSA model;
   private final PreparedImage prepared;
   private final INDArray embeddings;
+  private volatile boolean closed;
 
   EncodedImage(MedSA model, PreparedImage prepared, INDArray embeddings) {
     this.model = model;
@@ -32,9 +39,33 @@ public final class EncodedImage {
     this.embeddings = embeddings;
   }
 
-  /** The image embedding {@code [1, C, g, g]}. */
+  /**
+   * The image embedding {@code [1, C, g, g]} (the live array: {@link #close()} frees it).
+   *
+   * @throws IllegalStateException if this image is closed
+   */
   public INDArray embeddings() {
+    checkOpen();
     return embeddings;
+  }
+
+  /** Whether {@link #close()} has run. */
+  public boolean isClosed() {
+    return closed;
+  }
+
+  /** Frees the image embedding at once; idempotent. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    NativeMemory.free(embeddings);
+  }
+
+  private void checkOpen() {
+    checkState(!closed, "EncodedImage is closed");
   }
 
   public int originalHeight() {
@@ -59,14 +90,16 @@ public final class EncodedImage {
    * one batch through the decoder; results come back in the order given.
    */
   public List<Prediction> predict(List<Prompt> prompts) {
+    model.checkOpen();
+    checkOpen();
     checkArgument(!prompts.isEmpty(), "no prompts");
     SamConfig cfg = model.config();
     Map<String, List<Integer>> groups = new LinkedHashMap<>();
     for (int i = 0; i < prompts.size(); i++) {
       Prompt p = prompts.get(i);
       p.checkInside(prepared.origH(), prepared.origW());
-      groups.computeIfAbsent(p.points().size() + "/" + (p.box() != null) + "/" + (p.maskInput() != null),
-          k -> new ArrayList<>()).add(i);
+      groups.computeIfAbsent(p.points().size() + "/" + (p.box() != null) + "/" + (p.maskInput() != null) + "/"
+          + p.multimask(), k -> new ArrayList<>()).add(i);
     }
     Prediction[] out = new Prediction[prompts.size()];
     SamGraph graph = model.graph();
@@ -81,9 +114,10 @@ public final class EncodedImage {
       }
       PromptTokens tokens = PromptTokens.of(inputs, cfg.imageSize());
       INDArray mask = masks.isEmpty() ? null : Nd4j.concat(0, masks.toArray(INDArray[]::new));
-      SamGraph.Decoded decoded = graph.decode(embeddings, graph.embedPrompts(tokens, mask));
+      SamGraph.Decoded decoded = graph.predict(embeddings, tokens, mask);
+      List<Prediction> predictions = select(decoded, prompts.get(group.get(0)).multimask(), cfg);
       for (int b = 0; b < group.size(); b++) {
-        out[group.get(b)] = select(decoded, b, prompts.get(group.get(b)).multimask(), cfg);
+        out[group.get(b)] = predictions.get(b);
       }
     }
     return Arrays.asList(out);
@@ -99,14 +133,21 @@ public final class EncodedImage {
     return mask.castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).reshape(1, 1, m, m);
   }
 
-  private Prediction select(SamGraph.Decoded d, int b, boolean multimask, SamConfig cfg) {
+  /**
+   * The chosen mask channels of every prompt of a batch, upscaled and thresholded together: each prediction's
+   * arrays are views of one batch array, so a batch costs no more per prompt than one prompt.
+   */
+  private List<Prediction> select(SamGraph.Decoded d, boolean multimask, SamConfig cfg) {
     var channels = multimask ? NDArrayIndex.interval(1, cfg.numMaskTokens()) : NDArrayIndex.interval(0, 1);
-    INDArray lowRes = d.lowResMasks().get(NDArrayIndex.interval(b, b + 1), channels).dup();
-    float[] iou = d.iou().get(NDArrayIndex.point(b), channels).dup().toFloatVector();
-    INDArray logits = POSTPROCESSOR.upscaleLogits(lowRes, prepared);
-    long[] lowShape = lowRes.shape();
-    INDArray lowSingle = lowRes.reshape(lowShape[1], lowShape[2], lowShape[3]);
-    INDArray full = logits.reshape(logits.size(1), logits.size(2), logits.size(3));
-    return new Prediction(MaskPostprocessor.toMasks(full), full, iou, lowSingle);
+    INDArray lowRes = d.lowResMasks().get(NDArrayIndex.all(), channels).dup(); // [B, C, m, m]
+    float[][] iou = d.iou().get(NDArrayIndex.all(), channels).dup().toFloatMatrix(); // [B, C]
+    INDArray logits = POSTPROCESSOR.upscaleLogits(lowRes, prepared); // [B, C, H, W]
+    INDArray masks = MaskPostprocessor.toMasks(logits);
+    List<Prediction> out = new ArrayList<>();
+    for (int b = 0; b < iou.length; b++) {
+      var one = NDArrayIndex.point(b);
+      out.add(new Prediction(masks.get(one), logits.get(one), iou[b], lowRes.get(one)));
+    }
+    return out;
   }
 }

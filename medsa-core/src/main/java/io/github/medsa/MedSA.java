@@ -11,6 +11,7 @@ import io.github.medsa.image.PreparedImage;
 import io.github.medsa.image.RgbImage;
 import io.github.medsa.image.SamPreprocessor;
 import io.github.medsa.model.ModelExtension;
+import io.github.medsa.model.NativeMemory;
 import io.github.medsa.model.SamGraph;
 import io.github.medsa.model.SamInitializer;
 import io.github.medsa.model.SamParameters;
@@ -22,7 +23,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -37,15 +37,22 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * INDArray best = p.mask(p.best());                          // [H, W] BOOL at the original size
  * }</pre>
  *
- * <p>Safe to share between threads: calls into the graph are serialised.
+ * <p>Safe to share between threads: calls into the graph are serialised and run on one session, so memory does
+ * not grow with the number of threads that call.
+ *
+ * <p>A model owns native memory (its weights and the graph's working arrays): {@link #close()} frees it at once
+ * instead of waiting for the Java collector. Use it in try-with-resources; after {@code close()} every method but
+ * {@link #config()}, {@link #extension()}, {@link #loadReport()} and {@link #isClosed()} throws
+ * {@link IllegalStateException}, and so does predicting on an {@link EncodedImage} of this model.
  */
-public final class MedSA {
+public final class MedSA implements AutoCloseable {
   private final SamConfig config;
   private final ModelExtension extension;
   private final StateDict weights;
   private final LoadReport loadReport;
   private final SamGraph graph;
   private final SamPreprocessor preprocessor;
+  private volatile boolean closed;
 
   private MedSA(SamConfig config, ModelExtension extension, StateDict weights, LoadReport loadReport,
       SamGraph graph) {
@@ -70,8 +77,14 @@ public final class MedSA {
     return extension;
   }
 
-  /** The model's tensors (loaded or initialised), official SAM names plus the adapters'. */
+  /**
+   * The model's tensors (loaded or initialised), official SAM names plus the adapters'. They are the arrays the
+   * graph computes with, not copies: {@link #close()} frees them.
+   *
+   * @throws IllegalStateException if the model is closed
+   */
   public StateDict weights() {
+    checkOpen();
     return weights;
   }
 
@@ -82,6 +95,7 @@ public final class MedSA {
 
   /** Runs the image encoder once; predict any number of prompts against the result. */
   public EncodedImage encode(RgbImage image) {
+    checkOpen();
     checkArgument(extension.batchMultiple() == 1, "this model encodes chunks of %s slices together (%s): use "
         + "encodeAll with %s images", extension.batchMultiple(), extension, extension.batchMultiple());
     PreparedImage prepared = preprocessor.prepare(image);
@@ -93,6 +107,7 @@ public final class MedSA {
    * does across the slices of a chunk; otherwise equal to encoding them one by one.
    */
   public List<EncodedImage> encodeAll(List<RgbImage> images) {
+    checkOpen();
     checkArgument(!images.isEmpty(), "no images");
     checkArgument(images.size() % extension.batchMultiple() == 0, "%s images: this model encodes whole chunks of %s "
         + "slices (%s)", images.size(), extension.batchMultiple(), extension);
@@ -105,6 +120,9 @@ public final class MedSA {
           embeddings.get(NDArrayIndex.interval(i, i + 1), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all())
               .dup()));
     }
+    // Each image holds its own copy: the batch arrays are freed now rather than by the collector.
+    embeddings.close();
+    batch.close();
     return out;
   }
 
@@ -119,20 +137,36 @@ public final class MedSA {
   }
 
   SamGraph graph() {
+    checkOpen();
     return graph;
   }
 
+  /** Whether {@link #close()} has run. */
+  public boolean isClosed() {
+    return closed;
+  }
+
   /**
-   * {@code weights} plus initial values for the extension's tensors it lacks, drawn in name order from one
-   * generator seeded with {@code seed}, so that the same seed gives the same model.
+   * @throws IllegalStateException if the model is closed, with the message {@code "MedSA model is closed"}
    */
-  public static StateDict withInitialisedExtension(StateDict weights, Map<String, long[]> expected,
-      ModelExtension extension, long seed) {
-    Map<String, INDArray> all = new LinkedHashMap<>(weights.asMap());
-    Random rng = new Random(seed);
-    expected.keySet().stream().filter(n -> !weights.contains(n) && extension.owns(n)).sorted()
-        .forEach(n -> all.put(n, extension.initialValue(n, expected, rng)));
-    return all.size() == weights.size() ? weights : StateDict.of(all);
+  public void checkOpen() {
+    checkState(!closed, "MedSA model is closed");
+  }
+
+  /**
+   * Frees the model's native memory at once: its weights (also those handed over with
+   * {@link Builder#weights(StateDict)}) and the graph's session and cached arrays. Idempotent. Embeddings of
+   * {@link EncodedImage}s are theirs to free ({@link EncodedImage#close()}), but they cannot be predicted on any
+   * more.
+   */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    graph.close();
+    NativeMemory.free(weights.asMap().values());
   }
 
   /** Validated at {@link #build()}: a backbone or config, and weights. */
@@ -199,7 +233,10 @@ public final class MedSA {
       return this;
     }
 
-    /** Weights already in memory (official names). */
+    /**
+     * Weights already in memory (official names). The model takes them over: {@link MedSA#close()} frees them,
+     * so pass copies ({@code dup()}) of arrays you keep using after closing the model.
+     */
     public Builder weights(StateDict weights) {
       this.weights = weights;
       return this;
@@ -231,7 +268,7 @@ public final class MedSA {
         loaded = Checkpoints.read(checkpoint);
       }
       Map<String, long[]> expected = SamParameters.shapes(cfg, extension);
-      loaded = withInitialisedExtension(loaded, expected, extension, seed);
+      loaded = SamInitializer.withInitialisedExtension(loaded, expected, extension, seed);
       LoadReport report = StateDictValidator.validate(loaded, expected, SamParameters.unusedByDesign(cfg), strict);
       // Even when not strict, a model cannot be built with tensors missing or of the wrong shape.
       if (!report.missingKeys().isEmpty() || !report.shapeMismatches().isEmpty()) {

@@ -14,6 +14,7 @@ import io.github.medsa.image.SamPreprocessor;
 import io.github.medsa.model.DecoderBlockExtension;
 import io.github.medsa.model.EncoderBlockExtension;
 import io.github.medsa.model.SamGraph;
+import io.github.medsa.model.SamGraphTaps;
 import io.github.medsa.model.SamParameters;
 import io.github.medsa.model.StateDictParams;
 import io.github.medsa.model.TinyVitEncoder;
@@ -100,7 +101,7 @@ class MobileSamParityTest {
         DecoderBlockExtension.NONE);
     INDArray input = new SamPreprocessor(cfg.imageSize(), cfg.pixelMean(), cfg.pixelStd())
         .toModelInput(RgbImage.of(npy(DIR + "image.npy")));
-    Map<String, INDArray> out = graph.encodeWithTaps(input, TinyVitEncoder.layerTap(1), TinyVitEncoder.layerTap(3),
+    Map<String, INDArray> out = SamGraphTaps.encode(graph, input, TinyVitEncoder.layerTap(1), TinyVitEncoder.layerTap(3),
         SamGraph.IMAGE_EMBEDDINGS);
     assertClose("layer 1", out.get(TinyVitEncoder.layerTap(1)), npy(DIR + "taps/layer_1.npy"), TOL);
     assertClose("layer 3", out.get(TinyVitEncoder.layerTap(3)), npy(DIR + "taps/layer_3.npy"), TOL);

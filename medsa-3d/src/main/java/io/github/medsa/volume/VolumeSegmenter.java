@@ -17,6 +17,9 @@ import org.nd4j.linalg.api.buffer.DataType;
  * the {@link VolumePrompt}; probabilities return to the volume grid. Chunks overlap by {@code overlap} slices and
  * overlapping probabilities are averaged; the last chunk is padded by repeating the last slice and the padding's
  * outputs are discarded. Slices no prompt reaches get probability 0.
+ *
+ * <p>Borrows the model (the caller closes it) and frees each chunk's image embeddings as soon as the chunk is
+ * decoded.
  */
 public final class VolumeSegmenter {
   private final MedSA model;
@@ -67,20 +70,24 @@ public final class VolumeSegmenter {
         images.add(view.image(image, Math.min(s, view.count() - 1), range)); // end padding repeats the last slice
       }
       List<EncodedImage> encoded = model.encodeAll(images);
-      for (int s = start; s < Math.min(start + chunk, view.count()); s++) {
-        if (perSlice[s] == null) {
-          continue;
+      try {
+        for (int s = start; s < Math.min(start + chunk, view.count()); s++) {
+          if (perSlice[s] == null) {
+            continue;
+          }
+          Prediction p = encoded.get(s - start).predict(perSlice[s]);
+          float[] logits = p.logits().castTo(DataType.FLOAT).dup('c').data().asFloat();
+          float[] probs = new float[logits.length];
+          for (int i = 0; i < logits.length; i++) {
+            probs[i] = (float) (1.0 / (1.0 + Math.exp(-logits[i])));
+          }
+          float[] ones = new float[probs.length];
+          java.util.Arrays.fill(ones, 1f);
+          view.add(sum, s, probs);
+          view.add(count, s, ones);
         }
-        Prediction p = encoded.get(s - start).predict(perSlice[s]);
-        float[] logits = p.logits().castTo(DataType.FLOAT).dup('c').data().asFloat();
-        float[] probs = new float[logits.length];
-        for (int i = 0; i < logits.length; i++) {
-          probs[i] = (float) (1.0 / (1.0 + Math.exp(-logits[i])));
-        }
-        float[] ones = new float[probs.length];
-        java.util.Arrays.fill(ones, 1f);
-        view.add(sum, s, probs);
-        view.add(count, s, ones);
+      } finally {
+        encoded.forEach(EncodedImage::close); // the chunk's embeddings are freed now, not by the collector
       }
       if (start + chunk >= view.count()) {
         break;

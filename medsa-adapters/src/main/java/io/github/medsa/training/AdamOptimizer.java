@@ -2,6 +2,7 @@ package io.github.medsa.training;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
+import io.github.medsa.model.NativeMemory;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -80,5 +81,14 @@ public final class AdamOptimizer {
   public void restore(Map<String, State> saved) {
     state.clear();
     saved.forEach((k, s) -> state.put(k, new State(s.expAvg().dup(), s.expAvgSq().dup(), s.step())));
+  }
+
+  /** Frees the moment arrays at once and forgets them (a later step starts from zero moments). */
+  void release() {
+    for (State s : state.values()) {
+      NativeMemory.free(s.expAvg());
+      NativeMemory.free(s.expAvgSq());
+    }
+    state.clear();
   }
 }

@@ -33,8 +33,13 @@ import org.nd4j.linalg.factory.Nd4j;
  * trainer.fit(dataset, p -> System.out.printf("step %d loss %.4f%n", p.step(), p.loss()));
  * MedSA adapted = trainer.toModel();
  * }</pre>
+ *
+ * <p>Owns native memory (the trained copies, the optimiser's moments, the graph's working arrays): close it in
+ * try-with-resources. Frozen tensors are shared with the model it trains, so close the trainer before that
+ * model; a trainer whose model was closed throws {@link IllegalStateException}. {@link #toModel()} returns a
+ * model with its own copies of every tensor, independent of both.
  */
-public final class Trainer {
+public final class Trainer implements AutoCloseable {
   private final MedSA base;
   private final TrainingConfig config;
   private final TrainingGraph graph;
@@ -43,6 +48,7 @@ public final class Trainer {
   private final int outSize;
   private final List<Double> losses = new ArrayList<>();
   private long step;
+  private boolean closed;
 
   public Trainer(MedSA model, TrainingConfig config) {
     this.base = model;
@@ -125,6 +131,7 @@ public final class Trainer {
    * batch, which equals the mean over the whole batch.
    */
   public double step(List<Sample> samples, List<Prompt> prompts, double lr) {
+    checkOpen();
     checkArgument(samples.size() == prompts.size() && !samples.isEmpty(), "%s samples but %s prompts",
         samples.size(), prompts.size());
     Map<String, List<ModelFrame>> byLayout = new LinkedHashMap<>();
@@ -172,8 +179,12 @@ public final class Trainer {
     return new TrainingBatch(images, PromptTokens.of(inputs, base.config().imageSize()), Nd4j.createFromArray(targets));
   }
 
-  /** Every tensor of the model with the trained values (copies). */
+  /**
+   * Every tensor of the model with the trained values: copies of the trained ones, the starting model's own
+   * arrays for the frozen ones.
+   */
   public StateDict weights() {
+    checkOpen();
     Map<String, INDArray> all = new LinkedHashMap<>();
     base.weights().asMap().forEach((n, a) -> all.put(n, graph.trainableNames().contains(n) ? graph.tensor(n).dup() : a));
     return StateDict.of(all);
@@ -186,9 +197,37 @@ public final class Trainer {
     return StateDict.of(t);
   }
 
-  /** An inference model with the trained weights. */
+  /** An inference model with the trained weights, owning copies of every tensor (close it on its own). */
   public MedSA toModel() throws IOException {
-    return MedSA.builder().config(base.config()).adapters(base.extension()).weights(weights()).build();
+    checkOpen();
+    Map<String, INDArray> copies = new LinkedHashMap<>();
+    base.weights().asMap().forEach((n, a) -> copies.put(n, graph.trainableNames().contains(n) ? graph.tensor(n).dup()
+        : a.dup()));
+    return MedSA.builder().config(base.config()).adapters(base.extension()).weights(StateDict.of(copies)).build();
+  }
+
+  /** Whether {@link #close()} has run. */
+  public boolean isClosed() {
+    return closed;
+  }
+
+  /**
+   * Frees the trained copies, the optimiser's moments and the graph's working arrays at once; idempotent. The
+   * model it started from stays open. Later calls throw {@link IllegalStateException}.
+   */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    graph.close();
+    adam.release();
+  }
+
+  private void checkOpen() {
+    checkState(!closed, "Trainer is closed");
+    checkState(!base.isClosed(), "the MedSA model this trainer trains is closed (close the trainer first)");
   }
 
   /** Saves the trained tensors, the optimiser state and the position in the run to {@code dir}. */

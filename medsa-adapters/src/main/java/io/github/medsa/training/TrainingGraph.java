@@ -1,23 +1,24 @@
 package io.github.medsa.training;
 
 import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkState;
 
 import io.github.medsa.SamConfig;
 import io.github.medsa.checkpoint.StateDict;
-import io.github.medsa.model.EncoderGraph;
-import io.github.medsa.model.MaskDecoder;
 import io.github.medsa.model.ModelExtension;
-import io.github.medsa.model.PromptEncoder;
-import io.github.medsa.model.PromptTokens;
+import io.github.medsa.model.SamAssembly;
+import io.github.medsa.model.SamGraph;
 import io.github.medsa.model.SessionMemory;
 import io.github.medsa.model.StateDictParams;
 import io.github.medsa.nn.Interpolation;
 import io.github.medsa.nn.Scope;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Predicate;
 import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
@@ -32,8 +33,12 @@ import org.nd4j.linalg.factory.Nd4j;
  * prompt per image through the (frozen) prompt encoder, the decoder's single-mask output (mask token 0)
  * resized bilinearly to the target size, and the loss. Trainable tensors are SameDiff variables, frozen ones
  * constants.
+ *
+ * <p>Owns its trainable arrays and the graph's own constants; frozen tensors stay the caller's arrays (shared
+ * with the model the training started from). {@link #close()} frees what it owns at once. Calls are serialised
+ * and run on one session per graph, whatever thread calls.
  */
-public final class TrainingGraph {
+public final class TrainingGraph implements AutoCloseable {
   static final String IN_IMAGES = "train.images";
   static final String IN_COORDS = "train.point_coords";
   static final String IN_KINDS = "train.point_kinds";
@@ -50,11 +55,18 @@ public final class TrainingGraph {
   private final SamConfig cfg;
   private final SameDiff sd;
   private final List<String> trainable;
+  /** Frozen tensors: the caller's arrays, which {@link #close()} leaves alone. */
+  private final Set<String> borrowed;
+  private final SessionMemory forwardMemory;
+  private SessionMemory backwardMemory;
+  private boolean closed;
 
-  private TrainingGraph(SamConfig cfg, SameDiff sd, List<String> trainable) {
+  private TrainingGraph(SamConfig cfg, SameDiff sd, List<String> trainable, Set<String> borrowed) {
     this.cfg = cfg;
     this.sd = sd;
     this.trainable = List.copyOf(trainable);
+    this.borrowed = Set.copyOf(borrowed);
+    this.forwardMemory = new SessionMemory(sd);
   }
 
   /**
@@ -66,19 +78,16 @@ public final class TrainingGraph {
     checkArgument(outSize > 0, "target size must be positive, got %s", outSize);
     SameDiff sd = SameDiff.create();
     Scope root = Scope.root(sd, new StateDictParams(weights, trainable));
-    int s = cfg.imageSize();
-    SDVariable images = sd.placeHolder(IN_IMAGES, DataType.FLOAT, -1, 3, s, s);
-    SDVariable coords = sd.placeHolder(IN_COORDS, DataType.FLOAT, -1, -1, 2);
-    SDVariable kinds = sd.placeHolder(IN_KINDS, DataType.FLOAT, -1, -1, PromptTokens.Kind.values().length);
+    SDVariable images = SamAssembly.imagesInput(sd, IN_IMAGES, cfg);
+    SDVariable coords = SamAssembly.coordsInput(sd, IN_COORDS);
+    SDVariable kinds = SamAssembly.kindsInput(sd, IN_KINDS);
     SDVariable targets = sd.placeHolder(IN_TARGETS, DataType.FLOAT, -1, 1, outSize, outSize);
 
-    SDVariable embeddings = sd.identity(IMAGE_EMBEDDINGS, EncoderGraph.of(cfg, extension.encoder(cfg))
-        .build(root, images));
-    PromptEncoder prompts = new PromptEncoder(cfg);
-    SDVariable sparse = sd.identity(SPARSE, prompts.sparse(root, coords, kinds));
-    SDVariable dense = sd.identity(DENSE, prompts.denseWithoutMask(root, coords));
-    MaskDecoder.Output out = new MaskDecoder(cfg, extension.decoder(cfg))
-        .build(root, embeddings, prompts.densePositionalEncoding(root), sparse, dense);
+    SDVariable embeddings = sd.identity(IMAGE_EMBEDDINGS,
+        SamAssembly.encode(root, cfg, extension.encoder(cfg), images));
+    SamAssembly.Decoded out = SamAssembly.decode(root, cfg, extension.decoder(cfg), embeddings, coords, kinds, null);
+    sd.identity(SPARSE, out.sparse());
+    sd.identity(DENSE, out.dense());
     SDVariable logits = sd.identity(LOW_RES_LOGITS,
         out.masks().get(SDIndex.all(), SDIndex.interval(0, 1), SDIndex.all(), SDIndex.all()));
     sd.identity(IOU, out.iou().get(SDIndex.all(), SDIndex.interval(0, 1)));
@@ -86,12 +95,15 @@ public final class TrainingGraph {
     sd.setLossVariables(LOSS);
 
     List<String> names = new ArrayList<>();
+    Set<String> borrowed = new HashSet<>();
     for (SDVariable v : sd.variables()) {
       if (v.getVariableType() == org.nd4j.autodiff.samediff.VariableType.VARIABLE) {
         names.add(v.name());
+      } else if (weights.contains(v.name())) {
+        borrowed.add(v.name());
       }
     }
-    return new TrainingGraph(cfg, sd, names);
+    return new TrainingGraph(cfg, sd, names, borrowed);
   }
 
   /** Bilinear resize (align_corners false) of {@code [B, 1, m, m]} to {@code [B, 1, o, o]} as two matmuls. */
@@ -123,26 +135,30 @@ public final class TrainingGraph {
 
   /** The current value of a tensor (trainable or frozen); the live array, not a copy. */
   public INDArray tensor(String name) {
+    checkOpen();
     checkArgument(sd.hasVariable(name), "no tensor %s in the training graph", name);
     return sd.getArrForVarName(name);
   }
 
   /** Graph outputs by name ({@link #LOSS}, {@link #LOW_RES_LOGITS}, ...). */
   public synchronized Map<String, INDArray> forward(TrainingBatch batch, String... outputs) {
-    SessionMemory.bound(sd);
-    return sd.output(placeholders(batch), outputs);
+    checkOpen();
+    return forwardMemory.run(() -> sd.output(placeholders(batch), outputs));
   }
 
   /** The loss and the gradient of every trainable tensor that the loss depends on. */
   public synchronized Gradients gradients(TrainingBatch batch) {
+    checkOpen();
     if (sd.getFunction(GRADIENT_FUNCTION) == null) {
       sd.createGradFunction();
     }
-    // Both the forward and the gradient graph keep only a small cache of released arrays.
-    SessionMemory.bound(sd);
-    SessionMemory.bound(sd.getFunction(GRADIENT_FUNCTION));
+    if (backwardMemory == null) {
+      backwardMemory = new SessionMemory(sd.getFunction(GRADIENT_FUNCTION));
+    }
+    // Both the forward and the gradient graph run on their one session with a small cache of released arrays.
     // One pass computes the loss and the gradients (a separate output() call would run the forward twice).
-    OutAndGrad both = sd.calculateGradientsAndOutputs(placeholders(batch), List.of(LOSS), trainable);
+    OutAndGrad both = backwardMemory.run(() -> forwardMemory.run(
+        () -> sd.calculateGradientsAndOutputs(placeholders(batch), List.of(LOSS), trainable)));
     double loss = both.getOutputs().get(LOSS).getDouble(0);
     Map<String, INDArray> grads = both.getGradients();
     Map<String, INDArray> present = new LinkedHashMap<>();
@@ -153,6 +169,32 @@ public final class TrainingGraph {
       }
     }
     return new Gradients(loss, present);
+  }
+
+  /** Sessions the forward and gradient graphs hold between calls: 0, however many threads have called. */
+  public synchronized int sessionCount() {
+    return forwardMemory.sessionCount() + (backwardMemory == null ? 0 : backwardMemory.sessionCount());
+  }
+
+  /**
+   * Frees the sessions' cached arrays, the trainable arrays and the graph's own constants at once (frozen
+   * tensors are the caller's and stay); idempotent. Later calls throw {@link IllegalStateException}.
+   */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    forwardMemory.close();
+    if (backwardMemory != null) {
+      backwardMemory.close();
+    }
+    SamGraph.closeArrays(sd, borrowed);
+  }
+
+  private void checkOpen() {
+    checkState(!closed, "the training graph is closed");
   }
 
   /** A step's loss and gradients (tensors the loss does not depend on have none, as in PyTorch). */

@@ -2,7 +2,6 @@ package io.github.medsa.training;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.medsa.MedSA;
 import io.github.medsa.SamConfig;
 import io.github.medsa.adapters.Adapters;
 import io.github.medsa.checkpoint.StateDict;
@@ -22,7 +21,7 @@ class TrainingGraphTest {
   void oneImageWithTwoEncoderHeadsHasGradients() {
     SamConfig cfg = Fixtures.config("sam-tiny/config.json").toBuilder().encoder(48, 4, 2).build();
     Adapters adapters = Adapters.medsa().pytorchInit();
-    StateDict weights = MedSA.withInitialisedExtension(SamInitializer.random(SamParameters.shapes(cfg), 1),
+    StateDict weights = SamInitializer.withInitialisedExtension(SamInitializer.random(SamParameters.shapes(cfg), 1),
         SamParameters.shapes(cfg, adapters), adapters, 1);
     TrainingGraph g = TrainingGraph.build(cfg, adapters, weights, TrainableSet.ALL::trains, LossFunction.bce(2), 32);
     TrainingBatch batch = new TrainingBatch(Nd4j.rand(DataType.FLOAT, 1, 3, 128, 128),

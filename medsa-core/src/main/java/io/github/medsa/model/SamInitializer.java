@@ -27,6 +27,25 @@ public final class SamInitializer {
     return StateDict.of(ordered);
   }
 
+  /**
+   * {@code weights} plus initial values for the extension's tensors it lacks, drawn in name order from one
+   * generator seeded with {@code seed}, so that the same seed gives the same model.
+   *
+   * @param weights the tensors loaded so far
+   * @param expected every tensor of the model with its shape
+   * @param extension the modules grafted onto SAM, which initialise their own tensors
+   * @param seed seed of the generator
+   * @return {@code weights} itself when nothing was missing, else a new state dict with the additions
+   */
+  public static StateDict withInitialisedExtension(StateDict weights, Map<String, long[]> expected,
+      ModelExtension extension, long seed) {
+    Map<String, INDArray> all = new LinkedHashMap<>(weights.asMap());
+    Random rng = new Random(seed);
+    expected.keySet().stream().filter(n -> !weights.contains(n) && extension.owns(n)).sorted()
+        .forEach(n -> all.put(n, extension.initialValue(n, expected, rng)));
+    return all.size() == weights.size() ? weights : StateDict.of(all);
+  }
+
   private static INDArray initial(String name, Map<String, long[]> shapes, Random rng) {
     long[] shape = shapes.get(name);
     if (name.endsWith("pos_embed") || name.contains(".rel_pos_")) {
