@@ -36,8 +36,12 @@ public record VolumePrompt(double[] box, List<Click> clicks) {
     return new Builder();
   }
 
-  /** Checks that every coordinate lies inside the volume's grid (edges included). */
-  void checkInside(Geometry g) {
+  /**
+   * Checks that every coordinate lies inside the volume's grid (edges included).
+   *
+   * @throws IllegalArgumentException naming the box or click and the grid size
+   */
+  public void checkInside(Geometry g) {
     double[] max = {g.nx() - 1, g.ny() - 1, g.nz() - 1};
     if (box != null) {
       for (int a = 0; a < 3; a++) {

@@ -58,7 +58,7 @@ final class TrainCommand implements Callable<Integer> {
     PrintWriter stdout = spec.commandLine().getOut();
     boolean volume = data.isVolume();
     if (slices < 1) {
-      throw new IllegalArgumentException("--slices must be >= 1, got " + slices);
+      throw new UserInputException("--slices must be >= 1, got " + slices);
     }
     TrainingConfig config = training.config(volume ? slices : 2);
     ModelExtension ext = volume ? SdTrans.of(Adapters.medsa(), slices)
@@ -68,9 +68,9 @@ final class TrainCommand implements Callable<Integer> {
     if (volume) {
       Volume image = data.readImageVolume();
       Volume label = data.readLabelVolume(image);
-      VolumeTrainingData vd = VolumeTrainingData.of(List.of(new VolumeTrainingData.Pair(image, label)),
+      VolumeTrainingData vd = UserInputException.reading("--label-volume", data.labelVolume, () -> VolumeTrainingData.of(List.of(new VolumeTrainingData.Pair(image, label)),
           Volumes.labelValues(label), data.volumeLabels()::contains, Volumes.window(data.window),
-          Volumes.axis(data.axis), slices);
+          Volumes.axis(data.axis), slices));
       steps = vd.steps(config);
       dataDescription = vd.chunks().size() + " chunks of " + slices + " slices of " + data.imageVolume;
     } else {
@@ -79,7 +79,12 @@ final class TrainCommand implements Callable<Integer> {
       dataDescription = pairs.size() + " image/mask pairs from " + data.images;
     }
     MedSA sam = randomInit ? model.random(ext, training.seed) : model.load(ext, training.seed);
-    Trainer trainer = new Trainer(sam, config);
+    Trainer trainer;
+    try {
+      trainer = new Trainer(sam, config);
+    } catch (IllegalArgumentException e) { // the trainable set or batch size does not fit the model
+      throw new UserInputException("--trainable/--batch-size: " + e.getMessage(), e);
+    }
     stdout.printf("training %s on %s: %s%n", training.trainableSet(), dataDescription, trainer.parameters());
     stdout.flush();
     long t0 = System.nanoTime();

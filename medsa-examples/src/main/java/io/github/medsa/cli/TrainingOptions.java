@@ -43,7 +43,7 @@ public final class TrainingOptions {
       case "adapters" -> TrainableSet.ADAPTERS;
       case "decoder" -> TrainableSet.DECODER;
       case "all" -> TrainableSet.ALL;
-      default -> throw new IllegalArgumentException("--trainable '" + trainable
+      default -> throw new UserInputException("--trainable '" + trainable
           + "': use adapters+decoder, adapters, decoder or all");
     };
   }
@@ -60,31 +60,31 @@ public final class TrainingOptions {
 
   static PromptSimulator prompts(String kind, int jitter) {
     if (jitter < 0) {
-      throw new IllegalArgumentException("--box-jitter must be >= 0, got " + jitter);
+      throw new UserInputException("--box-jitter must be >= 0, got " + jitter);
     }
     return switch (kind.trim().toLowerCase(Locale.ROOT)) {
       case "click" -> PromptSimulator.builder().positiveClicks(1).build();
       case "box" -> PromptSimulator.builder().box().boxJitter(jitter).build();
       case "box+click" -> PromptSimulator.builder().positiveClicks(1).box().clicksWithBox(true).boxJitter(jitter).build();
-      default -> throw new IllegalArgumentException("--prompt '" + kind + "': use click, box or box+click");
+      default -> throw new UserInputException("--prompt '" + kind + "': use click, box or box+click");
     };
   }
 
   public TrainingConfig config(int defaultBatch) {
     if (epochs <= 0) {
-      throw new IllegalArgumentException("--epochs must be positive, got " + epochs);
+      throw new UserInputException("--epochs must be positive, got " + epochs);
     }
     if (!(lr > 0)) {
-      throw new IllegalArgumentException("--lr must be positive, got " + lr);
+      throw new UserInputException("--lr must be positive, got " + lr);
     }
     int batch = batchSize != null ? batchSize : defaultBatch;
     if (batch <= 0) {
-      throw new IllegalArgumentException("--batch-size must be positive, got " + batch);
+      throw new UserInputException("--batch-size must be positive, got " + batch);
     }
     LossFunction l = switch (loss.trim().toLowerCase(Locale.ROOT)) {
       case "bce" -> LossFunction.bce(2.0);
       case "dice-bce" -> LossFunction.diceBce();
-      default -> throw new IllegalArgumentException("--loss '" + loss + "': use bce or dice-bce");
+      default -> throw new UserInputException("--loss '" + loss + "': use bce or dice-bce");
     };
     return TrainingConfig.medsa().trainable(trainableSet()).epochs(epochs).batchSize(batch).learningRate(lr)
         .seed(seed).loss(l).prompts(prompts()).build();
