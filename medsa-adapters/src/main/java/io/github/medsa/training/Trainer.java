@@ -43,6 +43,7 @@ public final class Trainer {
   private final int outSize;
   private final List<Double> losses = new ArrayList<>();
   private long step;
+  private int stepsPerEpoch;
 
   public Trainer(MedSA model, TrainingConfig config) {
     this.base = model;
@@ -106,6 +107,9 @@ public final class Trainer {
   public List<Double> fit(TrainingSteps steps, TrainingListener listener, long untilStep) {
     int perEpoch = steps.stepsPerEpoch();
     checkArgument(perEpoch > 0, "nothing to train on: no steps per epoch");
+    checkArgument(stepsPerEpoch == 0 || stepsPerEpoch == perEpoch, "the run was saved with %s steps per epoch, "
+        + "this data gives %s: resume on the data the run started on", stepsPerEpoch, perEpoch);
+    stepsPerEpoch = perEpoch;
     long total = (long) config.epochs() * perEpoch;
     long end = Math.min(untilStep, total);
     Stopwatch clock = Stopwatch.createStarted();
@@ -228,9 +232,23 @@ public final class Trainer {
     return adam;
   }
 
-  void restorePosition(long step, List<Double> history) {
+  int outSize() {
+    return outSize;
+  }
+
+  io.github.medsa.model.ModelExtension extension() {
+    return base.extension();
+  }
+
+  /** Steps per epoch of the data this run trains on (0 before the first {@code fit}). */
+  int stepsPerEpoch() {
+    return stepsPerEpoch;
+  }
+
+  void restorePosition(long step, int stepsPerEpoch, List<Double> history) {
     checkState(this.step == 0, "restore into a fresh trainer");
     this.step = step;
+    this.stepsPerEpoch = stepsPerEpoch;
     losses.clear();
     losses.addAll(history);
   }
