@@ -1,5 +1,6 @@
 package io.github.medsa.cli;
 
+import io.github.medsa.training.LearningRateSchedule;
 import io.github.medsa.training.LossFunction;
 import io.github.medsa.training.TrainableSet;
 import io.github.medsa.training.TrainingConfig;
@@ -17,6 +18,17 @@ public final class TrainingOptions {
 
   @Option(names = "--lr", defaultValue = "1e-4", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
   public double lr;
+
+  @Option(names = "--schedule", defaultValue = "constant",
+      description = "Learning-rate schedule: constant or cosine (to --min-lr) (default: ${DEFAULT-VALUE}).")
+  public String schedule;
+
+  @Option(names = "--min-lr", defaultValue = "0", description = "Cosine schedule: final learning rate (default: ${DEFAULT-VALUE}).")
+  public double minLr;
+
+  @Option(names = "--warmup", defaultValue = "0",
+      description = "Linear warm-up over the first N steps (default: ${DEFAULT-VALUE}).")
+  public int warmup;
 
   @Option(names = "--seed", defaultValue = "42",
       description = "Seed of adapter initialisation, data order and prompts (default: ${DEFAULT-VALUE}).")
@@ -86,7 +98,24 @@ public final class TrainingOptions {
       case "dice-bce" -> LossFunction.diceBce();
       default -> throw new UserInputException("--loss '" + loss + "': use bce or dice-bce");
     };
-    return TrainingConfig.medsa().trainable(trainableSet()).epochs(epochs).batchSize(batch).learningRate(lr)
+    return TrainingConfig.medsa().trainable(trainableSet()).epochs(epochs).batchSize(batch).schedule(schedule())
         .seed(seed).loss(l).prompts(prompts()).build();
+  }
+
+  LearningRateSchedule schedule() {
+    if (warmup < 0) {
+      throw new UserInputException("--warmup must be >= 0, got " + warmup);
+    }
+    LearningRateSchedule s = switch (schedule.trim().toLowerCase(Locale.ROOT)) {
+      case "constant" -> LearningRateSchedule.constant(lr);
+      case "cosine" -> {
+        if (!(minLr >= 0 && minLr <= lr)) {
+          throw new UserInputException("--min-lr must be in [0, --lr], got " + minLr);
+        }
+        yield LearningRateSchedule.cosine(lr, minLr);
+      }
+      default -> throw new UserInputException("--schedule '" + schedule + "': use constant or cosine");
+    };
+    return warmup > 0 ? s.withWarmup(warmup) : s;
   }
 }
