@@ -32,6 +32,8 @@ public final class TrainingFixture {
   private static final double LR = 1e-4;
   /** Below this, a float32 gradient is rounding noise around an analytical zero. */
   private static final double NOISE = 1e-8;
+  /** Updates below 1 % of lr come from gradients below Adam's eps (1e-8): rounding noise, not a signal. */
+  private static final double SUB_EPS_UPDATE = 0.01 * LR;
 
   private final String dir;
   private final SamConfig cfg;
@@ -86,8 +88,10 @@ public final class TrainingFixture {
   }
 
   /**
-   * Both losses (1e-5 relative), every step-0 gradient (1e-4 x max|ref| + 1e-7), the tensors after two Adam steps
-   * (1e-6 + 1e-4 x max|ref|), and frozen tensors bit-identical. Returns the tensors whose reference gradient is
+   * Both losses (1e-5 relative), every step-0 gradient (1e-4 x max|ref| + 1e-7), the update of every tensor over
+   * two Adam steps ({@code after - before} within 1e-4 x the reference update's max, plus two float32 ulps of the
+   * parameter, the finest update float32 can represent), and frozen tensors
+   * bit-identical. Returns the tensors whose reference gradient is
    * float noise around an analytical zero (checked against Adam's step bound instead).
    */
   public List<String> assertTwoAdamStepsMatch(ModelExtension extension, LossFunction loss) throws IOException {
@@ -133,9 +137,24 @@ public final class TrainingFixture {
             .isLessThanOrEqualTo(2 * LR * 1.001);
         continue;
       }
-      double scale = Transforms.abs(ref.castTo(DataType.DOUBLE)).maxNumber().doubleValue();
-      double diff = Fixtures.maxAbsDiff(g.tensor(n), ref);
-      assertThat(diff).as("%s after two steps: max |d| %s", n, diff).isLessThanOrEqualTo(1e-6 + 1e-4 * scale);
+      // The update, not the parameter: a tolerance on the parameter's scale would let a wrong update through.
+      INDArray before = weights.get(n).castTo(DataType.DOUBLE);
+      INDArray refUpdate = ref.castTo(DataType.DOUBLE).sub(before);
+      INDArray ourUpdate = g.tensor(n).castTo(DataType.DOUBLE).sub(before);
+      double scale = Transforms.abs(refUpdate).maxNumber().doubleValue();
+      if (scale < SUB_EPS_UPDATE) {
+        // A gradient far below Adam's eps (zero at step 0 and float noise at step 1, e.g. behind a zero-initialised
+        // up-projection) moves a tensor by lr * g / eps, a few thousandths of lr: no port reproduces that noise,
+        // so both updates must merely be as negligible.
+        assertThat(Transforms.abs(ourUpdate).maxNumber().doubleValue()).as("%s: a negligible update", n)
+            .isLessThan(SUB_EPS_UPDATE);
+        continue;
+      }
+      // float32 resolves a parameter only to its ulp: two rounded steps may differ by that much whatever the update.
+      double resolution = 2 * Math.ulp(Transforms.abs(before).maxNumber().floatValue());
+      double diff = Transforms.abs(ourUpdate.sub(refUpdate)).maxNumber().doubleValue();
+      assertThat(diff).as("%s update over two steps: max |d| %s, update scale %s", n, diff, scale)
+          .isLessThanOrEqualTo(1e-4 * scale + resolution);
     }
     frozenBefore.forEach((n, v) -> assertThat(g.tensor(n).equals(v)).as("frozen %s unchanged", n).isTrue());
     return noiseOnly;
