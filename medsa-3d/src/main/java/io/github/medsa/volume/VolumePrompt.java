@@ -36,8 +36,12 @@ public record VolumePrompt(double[] box, List<Click> clicks) {
     return new Builder();
   }
 
-  /** Checks that every coordinate lies inside the volume's grid (edges included). */
-  void checkInside(Geometry g) {
+  /**
+   * Checks that every coordinate lies inside the volume's grid (edges included).
+   *
+   * @throws IllegalArgumentException naming the box or click and the grid size
+   */
+  public void checkInside(Geometry g) {
     double[] max = {g.nx() - 1, g.ny() - 1, g.nz() - 1};
     if (box != null) {
       for (int a = 0; a < 3; a++) {
@@ -61,12 +65,27 @@ public record VolumePrompt(double[] box, List<Click> clicks) {
       return this;
     }
 
-    /** A box given by two world corners (mm, RAS); converted to the voxel grid of {@code g}. */
+    /**
+     * A box given by two opposite world corners (mm, RAS) of a world-aligned box, converted to the voxel grid of
+     * {@code g}: the voxel box spans all eight corners (on an oblique grid the two given corners alone miss part
+     * of the extent). Coordinates that round onto the grid ({@code -0.5 < v < n - 0.5}) are moved to its edge.
+     */
     public Builder worldBox(Geometry g, double[] corner0, double[] corner1) {
-      double[] a = g.toVoxel(corner0[0], corner0[1], corner0[2]);
-      double[] b = g.toVoxel(corner1[0], corner1[1], corner1[2]);
-      return voxelBox(Math.min(a[0], b[0]), Math.min(a[1], b[1]), Math.min(a[2], b[2]), Math.max(a[0], b[0]),
-          Math.max(a[1], b[1]), Math.max(a[2], b[2]));
+      checkArgument(corner0.length == 3 && corner1.length == 3, "world corners are (x, y, z), got %s and %s values",
+          corner0.length, corner1.length);
+      double[] lo = {Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY};
+      double[] hi = {Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY};
+      for (int corner = 0; corner < 8; corner++) {
+        double[] v = g.toVoxel((corner & 1) == 0 ? corner0[0] : corner1[0], (corner & 2) == 0 ? corner0[1] : corner1[1],
+            (corner & 4) == 0 ? corner0[2] : corner1[2]);
+        for (int a = 0; a < 3; a++) {
+          lo[a] = Math.min(lo[a], v[a]);
+          hi[a] = Math.max(hi[a], v[a]);
+        }
+      }
+      double[] l = ontoGrid(g, lo);
+      double[] h = ontoGrid(g, hi);
+      return voxelBox(l[0], l[1], l[2], h[0], h[1], h[2]);
     }
 
     public Builder click(double x, double y, double z, int label) {
@@ -74,9 +93,24 @@ public record VolumePrompt(double[] box, List<Click> clicks) {
       return this;
     }
 
+    /** A click at world point {@code (x, y, z)} mm; a voxel coordinate that rounds onto the grid moves to its edge. */
     public Builder worldClick(Geometry g, double x, double y, double z, int label) {
-      double[] v = g.toVoxel(x, y, z);
+      double[] v = ontoGrid(g, g.toVoxel(x, y, z));
       return click(v[0], v[1], v[2], label);
+    }
+
+    /** Voxel coordinates whose nearest voxel is on the grid are clamped to {@code [0, n - 1]}; others are kept. */
+    private static double[] ontoGrid(Geometry g, double[] v) {
+      int[] n = g.dims();
+      double[] out = v.clone();
+      for (int a = 0; a < 3; a++) {
+        if (out[a] < 0 && out[a] > -0.5) {
+          out[a] = 0;
+        } else if (out[a] > n[a] - 1 && out[a] < n[a] - 0.5) {
+          out[a] = n[a] - 1;
+        }
+      }
+      return out;
     }
 
     public VolumePrompt build() {

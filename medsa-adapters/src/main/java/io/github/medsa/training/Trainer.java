@@ -49,6 +49,7 @@ public final class Trainer implements AutoCloseable {
   private final List<Double> losses = new ArrayList<>();
   private long step;
   private boolean closed;
+  private int stepsPerEpoch;
 
   public Trainer(MedSA model, TrainingConfig config) {
     this.base = model;
@@ -112,6 +113,9 @@ public final class Trainer implements AutoCloseable {
   public List<Double> fit(TrainingSteps steps, TrainingListener listener, long untilStep) {
     int perEpoch = steps.stepsPerEpoch();
     checkArgument(perEpoch > 0, "nothing to train on: no steps per epoch");
+    checkArgument(stepsPerEpoch == 0 || stepsPerEpoch == perEpoch, "the run was saved with %s steps per epoch, "
+        + "this data gives %s: resume on the data the run started on", stepsPerEpoch, perEpoch);
+    stepsPerEpoch = perEpoch;
     long total = (long) config.epochs() * perEpoch;
     long end = Math.min(untilStep, total);
     Stopwatch clock = Stopwatch.createStarted();
@@ -128,30 +132,41 @@ public final class Trainer implements AutoCloseable {
   /**
    * One optimiser step on these samples with these prompts (image b decoded with prompt b). Prompts of different
    * layouts (clicks vs box) run as sub-batches whose losses and gradients are combined with their share of the
-   * batch, which equals the mean over the whole batch.
+   * batch, which equals the mean over the whole batch. Models that encode whole chunks together (SD-Trans) cannot
+   * split a batch: mixed layouts there run as one batch with prompts padded by {@link PromptTokens#padded}.
    */
   public double step(List<Sample> samples, List<Prompt> prompts, double lr) {
     checkOpen();
     checkArgument(samples.size() == prompts.size() && !samples.isEmpty(), "%s samples but %s prompts",
         samples.size(), prompts.size());
+    List<ModelFrame> frames = new ArrayList<>();
     Map<String, List<ModelFrame>> byLayout = new LinkedHashMap<>();
     for (int b = 0; b < samples.size(); b++) {
       ModelFrame f = ModelFrame.of(samples.get(b), prompts.get(b), preprocessor, outSize);
+      frames.add(f);
       byLayout.computeIfAbsent(f.prompt().layout(), k -> new ArrayList<>()).add(f);
     }
     int multiple = base.extension().batchMultiple();
     checkArgument(samples.size() % multiple == 0, "%s samples: %s trains on whole chunks of %s slices",
         samples.size(), base.extension(), multiple);
-    checkArgument(multiple == 1 || byLayout.size() == 1, "%s needs one prompt layout per batch (its chunks cannot "
-        + "be split), got %s; simulate the same kind of prompt for every slice", base.extension(), byLayout.keySet());
+    if (multiple > 1 && byLayout.size() > 1) {
+      // A chunk's slices encode together, in order, and cannot be split by layout: one batch, prompts padded with
+      // not-a-point tokens.
+      TrainingGraph.Gradients g = graph.gradients(batch(frames, true));
+      return update(g.loss(), g.byName(), lr);
+    }
     double loss = 0;
     Map<String, INDArray> grads = new LinkedHashMap<>();
     for (List<ModelFrame> group : byLayout.values()) {
       double share = (double) group.size() / samples.size();
-      TrainingGraph.Gradients g = graph.gradients(batch(group));
+      TrainingGraph.Gradients g = graph.gradients(batch(group, false));
       loss += share * g.loss();
       g.byName().forEach((n, v) -> grads.merge(n, byLayout.size() == 1 ? v : v.mul(share), INDArray::add));
     }
+    return update(loss, grads, lr);
+  }
+
+  private double update(double loss, Map<String, INDArray> grads, double lr) {
     Map<String, INDArray> params = new LinkedHashMap<>();
     for (String n : grads.keySet()) {
       params.put(n, graph.tensor(n));
@@ -166,7 +181,7 @@ public final class Trainer implements AutoCloseable {
     return loss;
   }
 
-  private TrainingBatch batch(List<ModelFrame> frames) {
+  private TrainingBatch batch(List<ModelFrame> frames, boolean padPrompts) {
     INDArray images = Nd4j.concat(0, frames.stream().map(f -> f.image().pixels()).toArray(INDArray[]::new));
     List<PromptTokens.Input> inputs = frames.stream().map(ModelFrame::prompt).toList();
     float[][][][] targets = new float[frames.size()][1][outSize][outSize];
@@ -176,7 +191,9 @@ public final class Trainer implements AutoCloseable {
         System.arraycopy(t, y * outSize, targets[b][0][y], 0, outSize);
       }
     }
-    return new TrainingBatch(images, PromptTokens.of(inputs, base.config().imageSize()), Nd4j.createFromArray(targets));
+    int side = base.config().imageSize();
+    PromptTokens tokens = padPrompts ? PromptTokens.padded(inputs, side) : PromptTokens.of(inputs, side);
+    return new TrainingBatch(images, tokens, Nd4j.createFromArray(targets));
   }
 
   /**
@@ -254,9 +271,23 @@ public final class Trainer implements AutoCloseable {
     return adam;
   }
 
-  void restorePosition(long step, List<Double> history) {
+  int outSize() {
+    return outSize;
+  }
+
+  io.github.medsa.model.ModelExtension extension() {
+    return base.extension();
+  }
+
+  /** Steps per epoch of the data this run trains on (0 before the first {@code fit}). */
+  int stepsPerEpoch() {
+    return stepsPerEpoch;
+  }
+
+  void restorePosition(long step, int stepsPerEpoch, List<Double> history) {
     checkState(this.step == 0, "restore into a fresh trainer");
     this.step = step;
+    this.stepsPerEpoch = stepsPerEpoch;
     losses.clear();
     losses.addAll(history);
   }

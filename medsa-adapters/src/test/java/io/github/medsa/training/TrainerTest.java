@@ -13,7 +13,10 @@ import io.github.medsa.training.data.FilePairing;
 import io.github.medsa.training.data.MaskRule;
 import io.github.medsa.training.data.PromptSimulator;
 import io.github.medsa.training.data.SegmentationDataset;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -97,6 +100,59 @@ class TrainerTest {
         .doesNotContain("image_encoder.blocks.0.attn.qkv.weight");
     assertThatThrownBy(() -> Trainer.resume(model(), config(2).toBuilder().seed(7).build(), tmp.resolve("run")))
         .isInstanceOf(CheckpointFormatException.class).hasMessageContaining("seed = 42 but resumes with seed = 7");
+  }
+
+  @Test
+  void resumeChecksEverySettingThatDeterminesTheRun() throws Exception {
+    Path run = tmp.resolve("checked");
+    Trainer first = new Trainer(model(), config(2));
+    first.fit(data, TrainingListener.NONE, 1);
+    first.save(run);
+    TrainingConfig c = config(2);
+    Map<String, TrainingConfig> changed = new LinkedHashMap<>();
+    changed.put("epochs", c.toBuilder().epochs(3).build());
+    changed.put("batchSize", c.toBuilder().batchSize(1).build());
+    changed.put("shuffle", c.toBuilder().shuffle(false).build());
+    changed.put("trainable", c.toBuilder().trainable(TrainableSet.DECODER).build());
+    changed.put("schedule", c.toBuilder().schedule(LearningRateSchedule.cosine(1e-3, 0).withWarmup(2)).build());
+    changed.put("loss", c.toBuilder().loss(LossFunction.diceBce()).build());
+    changed.put("adam", c.toBuilder().adam(new AdamOptimizer.Settings(0.8, 0.999, 1e-8, 0)).build());
+    changed.put("outSize", c.toBuilder().outSize(64).build());
+    changed.put("prompts", c.toBuilder().prompts(PromptSimulator.defaults()).build());
+    for (Map.Entry<String, TrainingConfig> e : changed.entrySet()) {
+      assertThatThrownBy(() -> Trainer.resume(model(), e.getValue(), run)).as(e.getKey())
+          .isInstanceOf(ResumeMismatchException.class)
+          .hasMessageContaining("the run was saved with " + e.getKey() + " = ")
+          .satisfies(x -> assertThat(((ResumeMismatchException) x).setting()).isEqualTo(e.getKey()));
+    }
+    assertThatThrownBy(() -> Trainer.resume(model(), c.toBuilder().learningRate(2e-3).build(), run))
+        .isInstanceOf(ResumeMismatchException.class)
+        .hasMessageEndingWith("saved with schedule = constant(lr=0.001) but resumes with schedule = constant(lr=0.002)");
+    MedSA plain = MedSA.builder().config(Fixtures.config("sam-tiny/config.json"))
+        .checkpoint(Fixtures.path("sam-tiny/weights.safetensors")).build();
+    Path decoderRun = tmp.resolve("decoder");
+    TrainingConfig decoder = c.toBuilder().trainable(TrainableSet.DECODER).build();
+    Trainer d = new Trainer(model(), decoder);
+    d.fit(data, TrainingListener.NONE, 1);
+    d.save(decoderRun);
+    assertThatThrownBy(() -> Trainer.resume(plain, decoder, decoderRun)).isInstanceOf(ResumeMismatchException.class)
+        .satisfies(x -> assertThat(((ResumeMismatchException) x).setting()).isEqualTo("extension"));
+
+    // Missing or malformed fields are typed errors naming the field, never a NullPointerException.
+    Path state = run.resolve("training.json");
+    String json = Files.readString(state);
+    Files.writeString(state, json.replaceFirst("\"epochs\": \"2\",", ""));
+    assertThatThrownBy(() -> Trainer.resume(model(), c, run)).isInstanceOf(CheckpointFormatException.class)
+        .hasMessageEndingWith("training.json: field 'epochs' is missing");
+    Files.writeString(state, json.replaceFirst("\"step\": 1,", "\"step\": \"one\","));
+    assertThatThrownBy(() -> Trainer.resume(model(), c, run)).isInstanceOf(CheckpointFormatException.class)
+        .hasMessageEndingWith("training.json: field 'step' is \"one\", not a number");
+    Files.writeString(state, json.replaceFirst("\"losses\": \\[", "\"losses\": [\"x\","));
+    assertThatThrownBy(() -> Trainer.resume(model(), c, run)).isInstanceOf(CheckpointFormatException.class)
+        .hasMessageEndingWith("training.json: field 'losses' holds \"x\", not a number");
+    Files.writeString(state, "[1, 2]");
+    assertThatThrownBy(() -> Trainer.resume(model(), c, run)).isInstanceOf(CheckpointFormatException.class)
+        .hasMessageEndingWith("training.json: not a JSON object");
   }
 
   @Test

@@ -12,8 +12,9 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * Lays out one batch of prompts as the prompt encoder's tokens, as {@code PromptEncoder._embed_points} and
  * {@code _embed_boxes} do: points (+0.5), then a padding point at (0, 0) when there is no box, then the two
- * box corners (+0.5); coordinates divided by the model's input side. Every prompt of a batch must have the
- * same layout (number of points, box or not), as in SAM's {@code predict_torch}.
+ * box corners (+0.5); coordinates divided by the model's input side. {@link #of} needs one layout per batch
+ * (number of points, box or not), as SAM's {@code predict_torch}; {@link #padded} pads mixed layouts with
+ * SAM's "not a point" tokens (label -1).
  */
 public final class PromptTokens {
   /** The learned embedding each token kind adds, in one-hot column order. */
@@ -99,26 +100,48 @@ public final class PromptTokens {
     return kinds;
   }
 
+  /** The tokens of prompts with one layout (same number of points, all with or all without a box). */
   public static PromptTokens of(List<Input> batch, int inputSize) {
     checkArgument(!batch.isEmpty(), "empty prompt batch");
     Input first = batch.get(0);
-    int n = first.tokenCount();
-    float[][][] c = new float[batch.size()][n][2];
-    float[][][] k = new float[batch.size()][n][Kind.values().length];
-    for (int b = 0; b < batch.size(); b++) {
+    for (int b = 1; b < batch.size(); b++) {
       Input p = batch.get(b);
       checkArgument(p.points.length == first.points.length && (p.box == null) == (first.box == null),
           "prompts of one batch need the same layout: prompt %s has %s points%s, prompt 0 has %s points%s", b,
           p.points.length, p.box == null ? "" : " and a box", first.points.length, first.box == null ? "" : " and a box");
+    }
+    return layOut(batch, first.tokenCount(), inputSize);
+  }
+
+  /**
+   * The tokens of prompts of any layouts in one batch, for models whose batch cannot be split (SD-Trans chunks):
+   * each prompt shorter than the longest gets "not a point" tokens after its points, as SAM lays out points
+   * labelled -1 ({@code point_embedding[labels == -1] = not_a_point_embed}, positional encoding zeroed). A prompt
+   * so padded decodes as SAM would decode it with those extra -1 points, not exactly as it would alone.
+   */
+  public static PromptTokens padded(List<Input> batch, int inputSize) {
+    checkArgument(!batch.isEmpty(), "empty prompt batch");
+    return layOut(batch, batch.stream().mapToInt(Input::tokenCount).max().orElseThrow(), inputSize);
+  }
+
+  private static PromptTokens layOut(List<Input> batch, int n, int inputSize) {
+    float[][][] c = new float[batch.size()][n][2];
+    float[][][] k = new float[batch.size()][n][Kind.values().length];
+    for (int b = 0; b < batch.size(); b++) {
+      Input p = batch.get(b);
       int t = 0;
       for (int i = 0; i < p.points.length; i++, t++) {
         set(c[b][t], k[b][t], p.points[i][0] + 0.5f, p.points[i][1] + 0.5f, inputSize,
             p.labels[i] == 1 ? Kind.POSITIVE : Kind.NEGATIVE);
       }
+      for (int pad = p.tokenCount(); pad < n; pad++, t++) {
+        set(c[b][t], k[b][t], 0f, 0f, inputSize, Kind.NOT_A_POINT);
+      }
       if (p.box == null) {
         set(c[b][t], k[b][t], 0f, 0f, inputSize, Kind.NOT_A_POINT);
       } else {
-        set(c[b][t++], k[b][t - 1], p.box[0] + 0.5f, p.box[1] + 0.5f, inputSize, Kind.BOX_TOP_LEFT);
+        set(c[b][t], k[b][t], p.box[0] + 0.5f, p.box[1] + 0.5f, inputSize, Kind.BOX_TOP_LEFT);
+        t++;
         set(c[b][t], k[b][t], p.box[2] + 0.5f, p.box[3] + 0.5f, inputSize, Kind.BOX_BOTTOM_RIGHT);
       }
     }

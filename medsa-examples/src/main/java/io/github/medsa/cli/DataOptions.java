@@ -62,22 +62,22 @@ public final class DataOptions {
   public boolean isVolume() {
     if (imageVolume != null || labelVolume != null) {
       if (imageVolume == null || labelVolume == null) {
-        throw new IllegalArgumentException("give both --image-volume and --label-volume");
+        throw new UserInputException("give both --image-volume and --label-volume");
       }
       if (images != null || masks != null) {
-        throw new IllegalArgumentException("give either --images/--masks or --image-volume/--label-volume, not both");
+        throw new UserInputException("give either --images/--masks or --image-volume/--label-volume, not both");
       }
       return true;
     }
     if (images == null || masks == null) {
-      throw new IllegalArgumentException("give --images DIR and --masks DIR (or --image-volume and --label-volume)");
+      throw new UserInputException("give --images DIR and --masks DIR (or --image-volume and --label-volume)");
     }
     return false;
   }
 
   public MaskRule maskRule() {
     if (labels != null && threshold != null) {
-      throw new IllegalArgumentException("give --labels or --threshold, not both");
+      throw new UserInputException("give --labels or --threshold, not both");
     }
     if (labels != null) {
       return MaskRule.labels(labels.stream().mapToInt(Integer::intValue).toArray());
@@ -91,7 +91,7 @@ public final class DataOptions {
     }
     String[] p = pairPrefix.split(",", -1);
     if (p.length != 2 || p[0].isEmpty() || p[1].isEmpty() || p[0].equals(p[1])) {
-      throw new IllegalArgumentException("--pair-prefix '" + pairPrefix + "': expected two different prefixes IMG,MASK");
+      throw new UserInputException("--pair-prefix '" + pairPrefix + "': expected two different prefixes IMG,MASK");
     }
     return FilePairing.byStem(p[0], p[1]);
   }
@@ -100,9 +100,12 @@ public final class DataOptions {
   public SegmentationDataset folders() throws IOException {
     requireDirectory(images, "--images");
     requireDirectory(masks, "--masks");
-    SegmentationDataset d = SegmentationDataset.fromFolders(images, masks, maskRule(), pairing());
+    MaskRule rule = maskRule();
+    FilePairing pairing = pairing();
+    SegmentationDataset d = UserInputException.reading("--images/--masks", images,
+        () -> SegmentationDataset.fromFolders(images, masks, rule, pairing));
     if (d.size() == 0) {
-      throw new IllegalArgumentException("no image/mask pairs in " + images + " and " + masks);
+      throw new UserInputException("no image/mask pairs in " + images + " and " + masks);
     }
     return d;
   }
@@ -110,22 +113,25 @@ public final class DataOptions {
   /** The label values that make the structure in volumes (from --labels; --threshold is for 2D masks). */
   public Set<Integer> volumeLabels() {
     if (labels == null || labels.isEmpty()) {
-      throw new IllegalArgumentException("volumes need --labels (the label values of the structure)");
+      throw new UserInputException("volumes need --labels (the label values of the structure)");
     }
     return new LinkedHashSet<>(labels);
   }
 
   public Volume readImageVolume() throws IOException {
-    return Volumes.read(imageVolume);
+    return UserInputException.reading("--image-volume", imageVolume, () -> Volumes.read(imageVolume));
   }
 
   public Volume readLabelVolume(Volume image) throws IOException {
-    Volume label = Volumes.read(labelVolume);
-    VolumeChecks.requireSameGeometry(image, label);
+    Volume label = UserInputException.reading("--label-volume", labelVolume, () -> {
+      Volume l = Volumes.read(labelVolume);
+      VolumeChecks.requireSameGeometry(image, l);
+      return l;
+    });
     Set<Integer> present = Volumes.labelValues(label);
     for (int l : volumeLabels()) {
       if (!present.contains(l)) {
-        throw new IllegalArgumentException("label " + l + " does not occur in " + labelVolume + " (it holds "
+        throw new UserInputException("label " + l + " does not occur in " + labelVolume + " (it holds "
             + Volumes.describe(present) + ")");
       }
     }
@@ -152,14 +158,14 @@ public final class DataOptions {
       }
     }
     if (out.isEmpty()) {
-      throw new IllegalArgumentException("no slice of " + labelVolume + " contains labels " + structure);
+      throw new UserInputException("no slice of " + labelVolume + " contains labels " + structure);
     }
     return out;
   }
 
   static void requireDirectory(Path dir, String what) {
     if (!Files.isDirectory(dir)) {
-      throw new IllegalArgumentException(what + " " + dir + " does not exist or is not a folder");
+      throw new UserInputException(what + " " + dir + " does not exist or is not a folder");
     }
   }
 

@@ -16,6 +16,9 @@ public final class MedSACommand implements Runnable {
   /** Exit code for bad input (missing files, malformed prompts), as distinct from a failure while running. */
   public static final int EXIT_USAGE = 2;
 
+  /** Exit code for a failure that is not the user's input (a full disk, an internal error). */
+  public static final int EXIT_FAILURE = 1;
+
   public static void main(String[] args) {
     QuietStdout.install();
     System.exit(run(args));
@@ -26,10 +29,28 @@ public final class MedSACommand implements Runnable {
     System.setProperty("java.awt.headless", "true");
     return new CommandLine(new MedSACommand())
         .setExecutionExceptionHandler((ex, cmd, parsed) -> {
-          cmd.getErr().println("medsa: " + ex.getMessage());
-          return ex instanceof IllegalArgumentException || ex instanceof java.io.IOException ? EXIT_USAGE : 1;
+          int code = exitCode(ex);
+          cmd.getErr().println(message(ex));
+          return code;
         })
         .execute(args);
+  }
+
+  /** 2 for what the user gave ({@link UserInputException}), 1 for everything else. */
+  static int exitCode(Exception ex) {
+    return ex instanceof UserInputException ? EXIT_USAGE : EXIT_FAILURE;
+  }
+
+  /** The user's mistake as its message; any other failure with its type and the chain of causes. */
+  static String message(Exception ex) {
+    if (ex instanceof UserInputException) {
+      return "medsa: " + ex.getMessage();
+    }
+    StringBuilder m = new StringBuilder("medsa: failed: ").append(ex);
+    for (Throwable c = ex.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+      m.append("\n  caused by: ").append(c);
+    }
+    return m.toString();
   }
 
   @Override

@@ -38,19 +38,19 @@ public final class ModelOptions {
   public SamConfig samConfig() throws IOException {
     if (config != null) {
       requireFile(config, "--config");
-      return SamConfigJson.read(config);
+      return UserInputException.reading("--config", config, () -> SamConfigJson.read(config));
     }
     if (backbone != null) {
       return parseBackbone(backbone).config();
     }
     if (checkpoint == null) {
-      throw new IllegalArgumentException("give --checkpoint (or --config with --random-init)");
+      throw new UserInputException("give --checkpoint (or --config with --random-init)");
     }
     Path beside = checkpoint.toAbsolutePath().resolveSibling("config.json");
     if (Files.isRegularFile(beside)) { // written by `medsa train` next to its checkpoint
-      return SamConfigJson.read(beside);
+      return UserInputException.reading("config.json beside --checkpoint", beside, () -> SamConfigJson.read(beside));
     }
-    return Backbone.valueOf(preset(checkpoint).orElseThrow(() -> new IllegalArgumentException(checkpoint
+    return Backbone.valueOf(preset(checkpoint).orElseThrow(() -> new UserInputException(checkpoint
         + ": not an official SAM ViT-B/L/H or MobileSAM checkpoint; give --backbone or --config"))).config();
   }
 
@@ -76,14 +76,14 @@ public final class ModelOptions {
   /** The model from {@code --checkpoint} with {@code extension} (initialised from {@code seed} when not saved). */
   public MedSA load(ModelExtension extension, long seed) throws IOException {
     if (checkpoint == null) {
-      throw new IllegalArgumentException("give --checkpoint FILE\n" + SegmentCommand.missingCheckpointHelp());
+      throw new UserInputException("give --checkpoint FILE\n" + SegmentCommand.missingCheckpointHelp());
     }
     requireFile(checkpoint, "checkpoint");
     MedSA.Builder b = MedSA.builder().config(samConfig()).checkpoint(checkpoint).adapters(extension).seed(seed);
     if (imageSize != null) {
       b.imageSize(imageSize);
     }
-    return b.build();
+    return UserInputException.reading("--checkpoint", checkpoint, b::build);
   }
 
   /** The model from {@code --checkpoint}, with Med-SA adapters when the checkpoint holds adapter tensors. */
@@ -92,7 +92,7 @@ public final class ModelOptions {
       var names = CheckpointInfo.inspect(checkpoint).shapes().keySet();
       // TinyViT's 2D Med-SA blocks also hold an unused Depth_Adapter; only ViT blocks with one are SD-Trans.
       if (names.stream().anyMatch(n -> n.contains("Depth_Adapter.") && n.startsWith("image_encoder.blocks."))) {
-        throw new IllegalArgumentException(checkpoint + " holds an SD-Trans (3D) model; segment volumes with it "
+        throw new UserInputException(checkpoint + " holds an SD-Trans (3D) model; segment volumes with it "
             + "through the library's VolumeSegmenter with SdTrans.of(Adapters.medsa(), D)");
       }
       if (names.stream().anyMatch(io.github.medsa.adapters.Adapters::isAdapter)) {
@@ -105,7 +105,7 @@ public final class ModelOptions {
   /** A model with fresh random weights (PyTorch's initialisation, seeded), for demos and training from scratch. */
   public MedSA random(ModelExtension extension, long seed) throws IOException {
     if (config == null && backbone == null) {
-      throw new IllegalArgumentException("--random-init needs --config (model sizes) or --backbone");
+      throw new UserInputException("--random-init needs --config (model sizes) or --backbone");
     }
     MedSA.Builder b = MedSA.builder().config(samConfig()).randomWeights().adapters(extension).seed(seed);
     if (imageSize != null) {
@@ -118,13 +118,13 @@ public final class ModelOptions {
     try {
       return Backbone.valueOf(name.trim().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("unknown backbone '" + name + "': use vit_b, vit_l, vit_h or tiny_vit");
+      throw new UserInputException("unknown backbone '" + name + "': use vit_b, vit_l, vit_h or tiny_vit");
     }
   }
 
   static void requireFile(Path file, String what) {
     if (!Files.isRegularFile(file)) {
-      throw new IllegalArgumentException(what + " " + file + " does not exist or is not a file");
+      throw new UserInputException(what + " " + file + " does not exist or is not a file");
     }
   }
 }

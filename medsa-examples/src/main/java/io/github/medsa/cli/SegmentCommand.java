@@ -90,26 +90,28 @@ final class SegmentCommand implements Callable<Integer> {
     }
     if (Files.exists(image) && Volumes.isVolumePath(image)) {
       if (!points.isEmpty() || box != null) {
-        throw new IllegalArgumentException("volumes take --click X,Y,Z and --box-3d, not --point/--box");
+        throw new UserInputException("volumes take --click X,Y,Z and --box-3d, not --point/--box");
       }
       var prompt = VolumeSegmentation.prompt(clicks, box3d);
       var win = Volumes.window(window);
       var ax = Volumes.axis(axis);
       requireFile(checkpoint, "checkpoint");
-      MedSA sam = MedSA.builder().config(modelConfig()).checkpoint(checkpoint).build();
+      MedSA sam = UserInputException.reading("--checkpoint", checkpoint,
+          () -> MedSA.builder().config(modelConfig()).checkpoint(checkpoint).build());
       return VolumeSegmentation.run(sam, image, prompt, win, ax, probabilities, out, stdout);
     }
     requireFile(image, "image");
     requireFile(checkpoint, "checkpoint");
     if (!clicks.isEmpty() || box3d != null) {
-      throw new IllegalArgumentException("--click and --box-3d are for volumes; 2D images take --point and --box");
+      throw new UserInputException("--click and --box-3d are for volumes; 2D images take --point and --box");
     }
-    BufferedImage input = ImageIO.read(image.toFile());
+    BufferedImage input = UserInputException.reading("--image", image, () -> ImageIO.read(image.toFile()));
     if (input == null) {
-      throw new IllegalArgumentException(image + ": not an image format Java can read (PNG, JPEG, BMP, GIF, TIFF)");
+      throw new UserInputException(image + ": not an image format Java can read (PNG, JPEG, BMP, GIF, TIFF)");
     }
     Prompt prompt = prompt();
-    MedSA sam = MedSA.builder().config(modelConfig()).checkpoint(checkpoint).build();
+    MedSA sam = UserInputException.reading("--checkpoint", checkpoint,
+        () -> MedSA.builder().config(modelConfig()).checkpoint(checkpoint).build());
     EncodedImage encoded = sam.encode(RgbImage.of(input));
     Prediction p = encoded.predict(prompt);
     int best = p.best();
@@ -131,7 +133,7 @@ final class SegmentCommand implements Callable<Integer> {
 
   private Prompt prompt() {
     if (points.isEmpty() && box == null) {
-      throw new IllegalArgumentException("give at least one --point X,Y or a --box X0,Y0,X1,Y1");
+      throw new UserInputException("give at least one --point X,Y or a --box X0,Y0,X1,Y1");
     }
     Prompt.Builder b = Prompt.builder();
     for (String p : points) {
@@ -148,19 +150,19 @@ final class SegmentCommand implements Callable<Integer> {
 
   private SamConfig modelConfig() throws IOException {
     if (config != null) {
-      return SamConfigJson.read(config);
+      return UserInputException.reading("--config", config, () -> SamConfigJson.read(config));
     }
     if (backbone != null) {
       return ModelOptions.parseBackbone(backbone).config();
     }
-    return Backbone.valueOf(ModelOptions.preset(checkpoint).orElseThrow(() -> new IllegalArgumentException(checkpoint
+    return Backbone.valueOf(ModelOptions.preset(checkpoint).orElseThrow(() -> new UserInputException(checkpoint
         + ": not an official SAM ViT-B/L/H or MobileSAM checkpoint; give --backbone or --config"))).config();
   }
 
   static double[] numbers(String text, String option, int min, int max) {
     String[] parts = text.split(",");
     if (parts.length < min || parts.length > max) {
-      throw new IllegalArgumentException(option + " '" + text + "': expected " + (min == max ? min : min + " or " + max)
+      throw new UserInputException(option + " '" + text + "': expected " + (min == max ? min : min + " or " + max)
           + " comma-separated numbers");
     }
     double[] v = new double[parts.length];
@@ -168,7 +170,7 @@ final class SegmentCommand implements Callable<Integer> {
       try {
         v[i] = Double.parseDouble(parts[i].trim());
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(option + " '" + text + "': '" + parts[i] + "' is not a number");
+        throw new UserInputException(option + " '" + text + "': '" + parts[i] + "' is not a number");
       }
     }
     return v;
@@ -176,7 +178,7 @@ final class SegmentCommand implements Callable<Integer> {
 
   private static void requireFile(Path file, String what) {
     if (!Files.isRegularFile(file)) {
-      throw new IllegalArgumentException(what + " " + file + " does not exist or is not a file");
+      throw new UserInputException(what + " " + file + " does not exist or is not a file");
     }
   }
 

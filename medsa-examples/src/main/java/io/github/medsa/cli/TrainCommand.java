@@ -5,6 +5,8 @@ import io.github.medsa.adapters.Adapters;
 import io.github.medsa.checkpoint.Safetensors;
 import io.github.medsa.model.ModelExtension;
 import io.github.medsa.sdtrans.SdTrans;
+import io.github.medsa.checkpoint.CheckpointFormatException;
+import io.github.medsa.training.ResumeMismatchException;
 import io.github.medsa.training.Trainer;
 import io.github.medsa.training.TrainingConfig;
 import io.github.medsa.training.TrainingSteps;
@@ -50,6 +52,19 @@ final class TrainCommand implements Callable<Integer> {
       description = "Volumes: SD-Trans chunk length D (default: ${DEFAULT-VALUE}).")
   int slices;
 
+  @Option(names = "--save-every", paramLabel = "N", defaultValue = "50",
+      description = "Save a resumable state to OUT/resume every N steps, and at the end (default: ${DEFAULT-VALUE}; "
+          + "0 = only at the end).")
+  int saveEvery;
+
+  @Option(names = "--resume", paramLabel = "DIR", description = "Continue the run saved in DIR (its resume/ folder) "
+      + "with the same data, model and options; continues exactly as if never interrupted.")
+  Path resume;
+
+  @Option(names = "--max-steps", paramLabel = "N",
+      description = "Stop after N steps in all (saving a resumable state); continue later with --resume.")
+  Long maxSteps;
+
   @Option(names = {"-o", "--out"}, defaultValue = "medsa-train", description = "Output folder (default: ${DEFAULT-VALUE}).")
   Path out;
 
@@ -58,7 +73,19 @@ final class TrainCommand implements Callable<Integer> {
     PrintWriter stdout = spec.commandLine().getOut();
     boolean volume = data.isVolume();
     if (slices < 1) {
-      throw new IllegalArgumentException("--slices must be >= 1, got " + slices);
+      throw new UserInputException("--slices must be >= 1, got " + slices);
+    }
+    if (saveEvery < 0) {
+      throw new UserInputException("--save-every must be >= 0, got " + saveEvery);
+    }
+    if (maxSteps != null && maxSteps < 1) {
+      throw new UserInputException("--max-steps must be >= 1, got " + maxSteps);
+    }
+    if (resume != null && !Files.isRegularFile(resume.resolve("training.json"))) {
+      throw new UserInputException("--resume " + resume + ": no training.json (give the resume/ folder of a run)");
+    }
+    if (Files.exists(out) && !Files.isDirectory(out)) {
+      throw new UserInputException("--out " + out + " is a file, not a folder");
     }
     TrainingConfig config = training.config(volume ? slices : 2);
     ModelExtension ext = volume ? SdTrans.of(Adapters.medsa(), slices)
@@ -68,9 +95,9 @@ final class TrainCommand implements Callable<Integer> {
     if (volume) {
       Volume image = data.readImageVolume();
       Volume label = data.readLabelVolume(image);
-      VolumeTrainingData vd = VolumeTrainingData.of(List.of(new VolumeTrainingData.Pair(image, label)),
+      VolumeTrainingData vd = UserInputException.reading("--label-volume", data.labelVolume, () -> VolumeTrainingData.of(List.of(new VolumeTrainingData.Pair(image, label)),
           Volumes.labelValues(label), data.volumeLabels()::contains, Volumes.window(data.window),
-          Volumes.axis(data.axis), slices);
+          Volumes.axis(data.axis), slices));
       steps = vd.steps(config);
       dataDescription = vd.chunks().size() + " chunks of " + slices + " slices of " + data.imageVolume;
     } else {
@@ -79,19 +106,37 @@ final class TrainCommand implements Callable<Integer> {
       dataDescription = pairs.size() + " image/mask pairs from " + data.images;
     }
     MedSA sam = randomInit ? model.random(ext, training.seed) : model.load(ext, training.seed);
-    Trainer trainer = new Trainer(sam, config);
-    stdout.printf("training %s on %s: %s%n", training.trainableSet(), dataDescription, trainer.parameters());
+    Trainer trainer = trainer(sam, config);
+    stdout.printf("training %s on %s: %s%s%n", training.trainableSet(), dataDescription, trainer.parameters(),
+        resume == null ? "" : ", resumed at step " + trainer.step() + " from " + resume);
     stdout.flush();
+    Path resumeDir = out.resolve("resume");
     long t0 = System.nanoTime();
+    long until = maxSteps == null ? Long.MAX_VALUE : maxSteps;
+    long savedAt = -1;
     try (ProgressListener bar = new ProgressListener("train", System.out)) {
-      trainer.fit(steps, bar);
+      while (true) {
+        long next = saveEvery == 0 ? until : Math.min(until, (trainer.step() / saveEvery + 1) * saveEvery);
+        long before = trainer.step();
+        trainer.fit(steps, bar, next);
+        if (trainer.step() == before) {
+          break; // the configured epochs are complete
+        }
+        save(trainer, resumeDir);
+        savedAt = trainer.step();
+        if (trainer.step() >= until) {
+          break;
+        }
+      }
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
 
     Files.createDirectories(out);
     Safetensors.write(out.resolve("checkpoint.safetensors"), trainer.weights());
     SamConfigFiles.write(out.resolve("config.json"), sam.config());
-    trainer.save(out.resolve("resume"));
+    if (savedAt != trainer.step()) {
+      save(trainer, resumeDir);
+    }
     LossChart.write(out.resolve("loss.png"), "medsa train: " + training.trainableSet(), trainer.losses());
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("data", dataDescription);
@@ -103,6 +148,7 @@ final class TrainCommand implements Callable<Integer> {
     tr.put("epochs", config.epochs());
     tr.put("batchSize", config.batchSize());
     tr.put("learningRate", training.lr);
+    tr.put("schedule", config.schedule().toString());
     tr.put("seed", config.seed());
     tr.put("loss", training.loss);
     tr.put("prompts", config.prompts().toString());
@@ -116,5 +162,43 @@ final class TrainCommand implements Callable<Integer> {
     stdout.printf("%d steps in %.0f s, loss %.4f -> %.4f%nwritten to %s: checkpoint.safetensors, config.json, "
         + "resume/, loss.png, summary.json%n", l.size(), seconds, l.get(0), l.get(l.size() - 1), out);
     return 0;
+  }
+
+  private Trainer trainer(MedSA sam, TrainingConfig config) throws IOException {
+    try {
+      return resume == null ? new Trainer(sam, config) : Trainer.resume(sam, config, resume);
+    } catch (ResumeMismatchException e) {
+      throw new UserInputException("--resume " + resume + ": " + e.getMessage() + " (give the options of the saved run)",
+          e);
+    } catch (CheckpointFormatException e) {
+      throw new UserInputException("--resume " + resume + ": " + e.getMessage(), e);
+    } catch (IllegalArgumentException e) { // the trainable set or batch size does not fit the model
+      throw new UserInputException("--trainable/--batch-size: " + e.getMessage(), e);
+    }
+  }
+
+  /** Saves next to the live state and swaps it in, so a crash while saving keeps the previous state. */
+  private static void save(Trainer trainer, Path dir) throws IOException {
+    Path fresh = dir.resolveSibling(dir.getFileName() + ".saving");
+    deleteTree(fresh);
+    trainer.save(fresh);
+    Path old = dir.resolveSibling(dir.getFileName() + ".old");
+    deleteTree(old);
+    if (Files.exists(dir)) {
+      Files.move(dir, old);
+    }
+    Files.move(fresh, dir);
+    deleteTree(old);
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (var files = Files.walk(dir)) {
+      for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
   }
 }

@@ -1,5 +1,6 @@
 package io.github.medsa.cli;
 
+import io.github.medsa.training.LearningRateSchedule;
 import io.github.medsa.training.LossFunction;
 import io.github.medsa.training.TrainableSet;
 import io.github.medsa.training.TrainingConfig;
@@ -17,6 +18,17 @@ public final class TrainingOptions {
 
   @Option(names = "--lr", defaultValue = "1e-4", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
   public double lr;
+
+  @Option(names = "--schedule", defaultValue = "constant",
+      description = "Learning-rate schedule: constant or cosine (to --min-lr) (default: ${DEFAULT-VALUE}).")
+  public String schedule;
+
+  @Option(names = "--min-lr", defaultValue = "0", description = "Cosine schedule: final learning rate (default: ${DEFAULT-VALUE}).")
+  public double minLr;
+
+  @Option(names = "--warmup", defaultValue = "0",
+      description = "Linear warm-up over the first N steps (default: ${DEFAULT-VALUE}).")
+  public int warmup;
 
   @Option(names = "--seed", defaultValue = "42",
       description = "Seed of adapter initialisation, data order and prompts (default: ${DEFAULT-VALUE}).")
@@ -43,7 +55,7 @@ public final class TrainingOptions {
       case "adapters" -> TrainableSet.ADAPTERS;
       case "decoder" -> TrainableSet.DECODER;
       case "all" -> TrainableSet.ALL;
-      default -> throw new IllegalArgumentException("--trainable '" + trainable
+      default -> throw new UserInputException("--trainable '" + trainable
           + "': use adapters+decoder, adapters, decoder or all");
     };
   }
@@ -60,33 +72,50 @@ public final class TrainingOptions {
 
   static PromptSimulator prompts(String kind, int jitter) {
     if (jitter < 0) {
-      throw new IllegalArgumentException("--box-jitter must be >= 0, got " + jitter);
+      throw new UserInputException("--box-jitter must be >= 0, got " + jitter);
     }
     return switch (kind.trim().toLowerCase(Locale.ROOT)) {
       case "click" -> PromptSimulator.builder().positiveClicks(1).build();
       case "box" -> PromptSimulator.builder().box().boxJitter(jitter).build();
       case "box+click" -> PromptSimulator.builder().positiveClicks(1).box().clicksWithBox(true).boxJitter(jitter).build();
-      default -> throw new IllegalArgumentException("--prompt '" + kind + "': use click, box or box+click");
+      default -> throw new UserInputException("--prompt '" + kind + "': use click, box or box+click");
     };
   }
 
   public TrainingConfig config(int defaultBatch) {
     if (epochs <= 0) {
-      throw new IllegalArgumentException("--epochs must be positive, got " + epochs);
+      throw new UserInputException("--epochs must be positive, got " + epochs);
     }
     if (!(lr > 0)) {
-      throw new IllegalArgumentException("--lr must be positive, got " + lr);
+      throw new UserInputException("--lr must be positive, got " + lr);
     }
     int batch = batchSize != null ? batchSize : defaultBatch;
     if (batch <= 0) {
-      throw new IllegalArgumentException("--batch-size must be positive, got " + batch);
+      throw new UserInputException("--batch-size must be positive, got " + batch);
     }
     LossFunction l = switch (loss.trim().toLowerCase(Locale.ROOT)) {
       case "bce" -> LossFunction.bce(2.0);
       case "dice-bce" -> LossFunction.diceBce();
-      default -> throw new IllegalArgumentException("--loss '" + loss + "': use bce or dice-bce");
+      default -> throw new UserInputException("--loss '" + loss + "': use bce or dice-bce");
     };
-    return TrainingConfig.medsa().trainable(trainableSet()).epochs(epochs).batchSize(batch).learningRate(lr)
+    return TrainingConfig.medsa().trainable(trainableSet()).epochs(epochs).batchSize(batch).schedule(schedule())
         .seed(seed).loss(l).prompts(prompts()).build();
+  }
+
+  LearningRateSchedule schedule() {
+    if (warmup < 0) {
+      throw new UserInputException("--warmup must be >= 0, got " + warmup);
+    }
+    LearningRateSchedule s = switch (schedule.trim().toLowerCase(Locale.ROOT)) {
+      case "constant" -> LearningRateSchedule.constant(lr);
+      case "cosine" -> {
+        if (!(minLr >= 0 && minLr <= lr)) {
+          throw new UserInputException("--min-lr must be in [0, --lr], got " + minLr);
+        }
+        yield LearningRateSchedule.cosine(lr, minLr);
+      }
+      default -> throw new UserInputException("--schedule '" + schedule + "': use constant or cosine");
+    };
+    return warmup > 0 ? s.withWarmup(warmup) : s;
   }
 }

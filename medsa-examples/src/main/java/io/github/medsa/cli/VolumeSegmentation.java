@@ -31,14 +31,14 @@ final class VolumeSegmentation {
 
   static VolumePrompt prompt(List<String> clicks, String box3d) {
     if (clicks.isEmpty() && box3d == null) {
-      throw new IllegalArgumentException("give at least one --click X,Y,Z or a --box-3d X0,Y0,Z0,X1,Y1,Z1 (voxels)");
+      throw new UserInputException("give at least one --click X,Y,Z or a --box-3d X0,Y0,Z0,X1,Y1,Z1 (voxels)");
     }
     VolumePrompt.Builder b = VolumePrompt.builder();
     for (String c : clicks) {
       double[] v = SegmentCommand.numbers(c, "--click", 3, 4);
       int label = v.length == 4 ? (int) v[3] : 1;
       if (label != 0 && label != 1) {
-        throw new IllegalArgumentException("--click '" + c + "': label must be 1 (foreground) or 0 (background)");
+        throw new UserInputException("--click '" + c + "': label must be 1 (foreground) or 0 (background)");
       }
       b.click(v[0], v[1], v[2], label);
     }
@@ -51,8 +51,14 @@ final class VolumeSegmentation {
 
   static int run(MedSA model, Path imagePath, VolumePrompt prompt, IntensityWindow window, Axis axis,
       boolean probabilities, Path out, PrintWriter stdout) throws IOException {
-    Volume image = Volumes.read(imagePath);
-    NiftiHeader template = Files.isDirectory(imagePath) ? null : NiftiReader.read(imagePath).header();
+    Volume image = UserInputException.reading("--image", imagePath, () -> Volumes.read(imagePath));
+    NiftiHeader template = Files.isDirectory(imagePath) ? null
+        : UserInputException.reading("--image", imagePath, () -> NiftiReader.read(imagePath).header());
+    try {
+      prompt.checkInside(image.geometry());
+    } catch (IllegalArgumentException e) {
+      throw new UserInputException("--click/--box-3d: " + e.getMessage(), e);
+    }
     VolumeSegmenter.Result r = new VolumeSegmenter(model, window, axis, 0).segment(image, prompt);
     Files.createDirectories(out);
     String stem = imagePath.getFileName().toString().replaceFirst("(?i)(\\.nii(\\.gz)?)$", "");

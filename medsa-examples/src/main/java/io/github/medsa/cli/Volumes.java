@@ -26,7 +26,7 @@ public final class Volumes {
       return DicomSeriesReader.read(p);
     }
     if (!Files.isRegularFile(p)) {
-      throw new IllegalArgumentException("volume " + p + " does not exist");
+      throw new UserInputException("volume " + p + " does not exist");
     }
     return NiftiReader.read(p).volume();
   }
@@ -35,7 +35,7 @@ public final class Volumes {
     try {
       return Axis.valueOf(s.trim().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("--axis '" + s + "': use axial, coronal or sagittal");
+      throw new UserInputException("--axis '" + s + "': use axial, coronal or sagittal");
     }
   }
 
@@ -48,11 +48,11 @@ public final class Volumes {
     if (t.startsWith("ct:")) {
       double[] v = SegmentCommand.numbers(t.substring(3), "--window ct", 2, 2);
       if (v[1] <= 0) {
-        throw new IllegalArgumentException("--window '" + s + "': the width must be positive");
+        throw new UserInputException("--window '" + s + "': the width must be positive");
       }
       return IntensityWindow.ct(v[0], v[1]);
     }
-    throw new IllegalArgumentException("--window '" + s + "': use mri or ct:LEVEL,WIDTH (e.g. ct:40,400)");
+    throw new UserInputException("--window '" + s + "': use mri or ct:LEVEL,WIDTH (e.g. ct:40,400)");
   }
 
   public static Set<Integer> labelValues(Volume label) {

@@ -1,5 +1,6 @@
 package io.github.medsa.examples.demo;
 
+import io.github.medsa.cli.UserInputException;
 import io.github.medsa.image.RgbImage;
 import io.github.medsa.training.data.BinaryMask;
 import io.github.medsa.training.data.Sample;
@@ -29,7 +30,7 @@ public final class Colin27 {
 
   private Colin27(Volume image, Volume labels) {
     if (!image.geometry().sameAs(labels.geometry())) {
-      throw new IllegalArgumentException(image.source() + " and " + labels.source() + " lie on different grids");
+      throw new UserInputException(image.source() + " and " + labels.source() + " lie on different grids");
     }
     this.image = image;
     this.labels = labels;
@@ -44,7 +45,7 @@ public final class Colin27 {
     Path aal = dir.resolve("aal.nii.gz");
     for (Path p : List.of(ch2, aal)) {
       if (!Files.isRegularFile(p)) {
-        throw new IllegalArgumentException(p + " not found: give --data with the folder of ch2.nii.gz and aal.nii.gz");
+        throw new UserInputException(p + " not found: give --data with the folder of ch2.nii.gz and aal.nii.gz");
       }
     }
     return new Colin27(NiftiReader.read(ch2).volume(), NiftiReader.read(aal).volume());

@@ -48,7 +48,7 @@ final class DemoReport {
   static void writeTables(Path out, List<Row> rows, SamConfig cfg, double totalSeconds, long seed, String model)
       throws IOException {
     String md = "# MedSA-J demo: adapting to the unseen thalamus (Colin27 + AAL)\n\n"
-        + "Model: " + model + ". Seed " + seed + ". Scored on held-out axial slices (every 4th) with simulated "
+        + "Model: " + model + ". Seed " + seed + ". Scored on a held-out block of axial slices (" + DemoCommand.HELD_OUT_FIRST + ".." + DemoCommand.HELD_OUT_LAST + ", never trained on) with simulated "
         + "prompts (a box with 5-pixel jitter and one click inside, seeded).\n\n" + markdownTable(rows)
         + String.format(Locale.ROOT, "%nTotal time: %.0f s.%n", totalSeconds);
     Files.writeString(out.resolve("results.md"), md);

@@ -51,7 +51,7 @@ class DemoCommandTest {
     // The paper's claim at small scale: adapters recover most of full fine-tuning's Dice.
     List<String> csv = Files.readAllLines(out.resolve("results.csv"));
     double adapters = Double.parseDouble(csv.get(2).split(",")[4]);
-    double full = Double.parseDouble(csv.get(4).split(",")[4]);
+    double full = Double.parseDouble(csv.get(5).split(",")[4]);
     assertThat(full).isGreaterThan(0.5);
     assertThat(adapters).isGreaterThan(0.8 * full);
   }
@@ -68,12 +68,14 @@ class DemoCommandTest {
       assertThat(out.resolve(f)).isRegularFile();
     }
     List<String> csv = Files.readAllLines(out.resolve("results.csv"));
-    assertThat(csv).hasSize(5);
+    assertThat(csv).hasSize(6);
     assertThat(csv.get(1)).startsWith("\"frozen");
     assertThat(csv.get(2)).startsWith("\"Med-SA adapters (adapters + decoder)");
     assertThat(csv.get(3)).startsWith("\"Med-SA adapters only");
-    assertThat(csv.get(4)).startsWith("\"full fine-tuning");
+    assertThat(csv.get(4)).startsWith("\"decoder only (no adapters)");
+    assertThat(csv.get(5)).startsWith("\"full fine-tuning");
     assertThat(Files.readString(out.resolve("results.md"))).contains("| frozen (no adaptation) |")
-        .contains("| Med-SA adapters (adapters + decoder) |").contains("| full fine-tuning |");
+        .contains("| Med-SA adapters (adapters + decoder) |").contains("| decoder only (no adapters) |").contains("| full fine-tuning |")
+        .contains("held-out block of axial slices (86..91");
   }
 }
