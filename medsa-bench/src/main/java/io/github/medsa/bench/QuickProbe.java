@@ -19,7 +19,7 @@ import java.util.Random;
  * Wall-clock timings of the reference workloads in one JVM, for before/after comparisons in the performance
  * pass where a full JMH run would take too long: ViT-B encoder at 1024, one click on its embedding, and the Med-SA
  * training step at 256 with batch 2. Prints the median of the repetitions after a warm-up, and VmHWM.
- * Run: {@code java -cp <bench classpath> io.github.medsa.bench.QuickProbe [encoder|click|train]...}.
+ * Run: {@code java -cp <bench classpath> io.github.medsa.bench.QuickProbe [encoder|encoder512|click|train]...}.
  */
 public final class QuickProbe {
   private QuickProbe() {}
@@ -48,6 +48,19 @@ public final class QuickProbe {
         }
         report("one click on a ViT-B 1024 embedding", java.util.Arrays.copyOfRange(c, 2, c.length));
       }
+    }
+    if (which.contains("encoder512")) {
+      // A lighter proxy for the 1024 encode (same blocks, a quarter of the tokens) for development runs.
+      MedSA sam = MedSA.builder().config(SamConfig.VIT_B.toBuilder().imageSize(512).pretrainImageSize(1024).build())
+          .randomWeights().seed(1).build();
+      RgbImage small = RgbImage.ofRgbBytes(512, 512, java.util.Arrays.copyOf(rgb, 512 * 512 * 3));
+      double[] t = new double[Integer.getInteger("probe.repeats", 3)];
+      for (int i = 0; i < t.length; i++) {
+        long t0 = System.nanoTime();
+        sam.encode(small);
+        t[i] = (System.nanoTime() - t0) / 1e9;
+      }
+      report("ViT-B encoder at 512", t);
     }
     if (which.contains("train")) {
       MedSA sam = MedSA.builder().config(SamConfig.VIT_B.toBuilder().imageSize(256).pretrainImageSize(1024).build())

@@ -4,10 +4,10 @@ import static com.google.common.base.Preconditions.checkNotNull;
 import static com.google.common.base.Preconditions.checkState;
 
 import java.util.function.Supplier;
+import org.bytedeco.javacpp.Pointer;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.internal.InferenceSession;
 import org.nd4j.autodiff.samediff.internal.SessionMemMgr;
-import org.nd4j.autodiff.samediff.internal.memory.ArrayCacheMemoryMgr;
 
 /**
  * The one execution session of a graph, with a bounded memory manager.
@@ -18,13 +18,21 @@ import org.nd4j.autodiff.samediff.internal.memory.ArrayCacheMemoryMgr;
  * calling thread and removes it again afterwards, so that the graph's session map is empty between calls and
  * memory does not grow with the number of threads that ever called.
  *
- * <p>By default a session caches released arrays up to a quarter of the machine's memory and everything else
- * waits for the Java collector (a ViT-B encode at 1024 pixels grew past 20 GB resident on a 24 GB machine);
- * {@link #newMemoryManager()} bounds that cache. Not thread-safe on its own: callers serialise.
+ * <p>Sessions get a memory manager that reuses dead intermediates, large ones included, through one
+ * process-wide bounded {@link ArrayPool}. SameDiff's default cache matches arrays by exact shape and closes every
+ * array larger than its cap, so the large intermediates of a ViT-B encode were allocated afresh, as fresh
+ * zeroed pages, at every op (see docs/benchmarks.md). The bound on free pooled bytes is the system property
+ * {@value #POOL_BYTES_PROPERTY} if set, else a quarter of JavaCPP's off-heap limit
+ * ({@code org.bytedeco.javacpp.maxbytes}, by default the Java heap limit). Not thread-safe on its own: callers
+ * serialise.
  */
 public final class SessionMemory implements AutoCloseable {
-  /** Share of physical memory the session's array cache may hold. */
-  static final double CACHE_FRACTION = 0.02;
+  /** System property: the most bytes of free intermediates kept for reuse (all sessions together). */
+  public static final String POOL_BYTES_PROPERTY = "medsa.arrayPool.bytes";
+  /** Share of JavaCPP's off-heap limit the pool may keep when the property is not set. */
+  static final double POOL_FRACTION = 0.25;
+
+  private static final ArrayPool POOL = new ArrayPool(defaultBound());
 
   private final SameDiff sd;
   private InferenceSession session;
@@ -62,7 +70,9 @@ public final class SessionMemory implements AutoCloseable {
     return sd.getSessions().size();
   }
 
-  /** Frees the cached arrays of the session at once; idempotent. */
+  /**
+   * Drops the session at once and frees the pool's free buffers (other graphs simply allocate afresh); idempotent.
+   */
   @Override
   public void close() {
     if (closed) {
@@ -74,10 +84,32 @@ public final class SessionMemory implements AutoCloseable {
       session = null;
     }
     sd.getSessions().clear();
+    POOL.clear();
+  }
+
+  /** Frees, at once, the native memory of every intermediate the pool keeps for reuse. */
+  public static void releasePooled() {
+    POOL.clear();
+  }
+
+  static ArrayPool pool() {
+    return POOL;
   }
 
   /** The memory manager of every session we create: the one place to choose how released arrays are kept. */
   static SessionMemMgr newMemoryManager() {
-    return new ArrayCacheMemoryMgr(CACHE_FRACTION, 1024, 2.0);
+    return new PooledMemoryMgr(POOL);
+  }
+
+  private static long defaultBound() {
+    String set = System.getProperty(POOL_BYTES_PROPERTY);
+    if (set != null) {
+      try {
+        return Long.parseLong(set.trim());
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(POOL_BYTES_PROPERTY + " must be a byte count, got '" + set + "'", e);
+      }
+    }
+    return (long) (POOL_FRACTION * Pointer.maxBytes());
   }
 }
