@@ -57,7 +57,7 @@ final class DecoderAdapters implements DecoderBlockExtension {
     // Image token rows [B * g * g, r] regrouped per image for the prompt-generated [r, r] map.
     SDVariable down = Layers.linear(h.child("D_fc1"), keys, dim, r).reshape(-1, imageTokens, r);
     SDVariable mixed = sd.mmul(down, weights).reshape(-1, r);
-    SDVariable hidden = Layers.relu(Layers.layerNorm(h.child("norm"), mixed, r, HYPER_NORM_EPS, 1, 2));
+    SDVariable hidden = Layers.relu(Layers.layerNorm(h.child("norm"), mixed, r, HYPER_NORM_EPS, Layers.NormAxis.TOKEN_ROWS));
     return keys.add(Layers.linear(h.child("D_fc2"), hidden, r, dim));
   }
 }

@@ -78,7 +78,7 @@ public final class ImageEncoder implements EncoderGraph {
     EncoderBlockExtension.BlockAttention attention = (tokens, h, w) ->
         attention(attnScope, tokens, h, w, tableRows);
 
-    SDVariable n1 = Layers.layerNorm(b.child("norm1"), x, dim, eps, 1, 2);
+    SDVariable n1 = Layers.layerNorm(b.child("norm1"), x, dim, eps, Layers.NormAxis.TOKEN_ROWS);
     SDVariable n1Grid = n1.reshape(-1, g, g, dim);
     SDVariable attnOut = global
         ? attention.apply(n1Grid, g, g)
@@ -86,7 +86,7 @@ public final class ImageEncoder implements EncoderGraph {
             ws, dim).reshape(-1, dim);
     x = x.add(extension.attentionResidual(b, index, attnOut, n1, attention));
 
-    SDVariable n2 = Layers.layerNorm(b.child("norm2"), x, dim, eps, 1, 2);
+    SDVariable n2 = Layers.layerNorm(b.child("norm2"), x, dim, eps, Layers.NormAxis.TOKEN_ROWS);
     SDVariable mlp = Layers.linear(b.child("mlp.lin2"),
         Layers.gelu(Layers.linear(b.child("mlp.lin1"), n2, dim, cfg.mlpDim())), cfg.mlpDim(), dim);
     return x.add(extension.mlpResidual(b, index, mlp, n2));
@@ -144,8 +144,8 @@ public final class ImageEncoder implements EncoderGraph {
   static SDVariable neck(Scope n, SDVariable x, int in, int out) {
     double eps = Layers.LAYER_NORM_2D_EPS;
     x = Layers.conv2d(n.child("0"), x, in, out, 1, 1, 0, false);
-    x = Layers.layerNorm(n.child("1"), x, out, eps, 1, 4);
+    x = Layers.layerNorm(n.child("1"), x, out, eps, Layers.NormAxis.CHANNELS);
     x = Layers.conv2d(n.child("2"), x, out, out, 3, 1, 1, false);
-    return Layers.layerNorm(n.child("3"), x, out, eps, 1, 4);
+    return Layers.layerNorm(n.child("3"), x, out, eps, Layers.NormAxis.CHANNELS);
   }
 }

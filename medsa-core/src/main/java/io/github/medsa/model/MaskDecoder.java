@@ -68,7 +68,7 @@ public final class MaskDecoder {
   private SDVariable upscale(Scope u, SDVariable x) {
     int c = cfg.promptEmbedDim();
     x = Layers.convTranspose2d(u.child("0"), x, c, c / 4, 2, 2);
-    x = Layers.gelu(Layers.layerNorm(u.child("1"), x, c / 4, Layers.LAYER_NORM_2D_EPS, 1, 4));
+    x = Layers.gelu(Layers.layerNorm(u.child("1"), x, c / 4, Layers.LAYER_NORM_2D_EPS, Layers.NormAxis.CHANNELS));
     return Layers.gelu(Layers.convTranspose2d(u.child("3"), x, c / 4, c / 8, 2, 2));
   }
 

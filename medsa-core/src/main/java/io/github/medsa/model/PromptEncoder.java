@@ -49,9 +49,9 @@ public final class PromptEncoder {
     int quarter = cfg.maskInChans() / 4;
     double eps = Layers.LAYER_NORM_2D_EPS;
     SDVariable x = Layers.conv2d(s.child("0"), mask, 1, quarter, 2, 2, 0, true);
-    x = Layers.gelu(Layers.layerNorm(s.child("1"), x, quarter, eps, 1, 4));
+    x = Layers.gelu(Layers.layerNorm(s.child("1"), x, quarter, eps, Layers.NormAxis.CHANNELS));
     x = Layers.conv2d(s.child("3"), x, quarter, cfg.maskInChans(), 2, 2, 0, true);
-    x = Layers.gelu(Layers.layerNorm(s.child("4"), x, cfg.maskInChans(), eps, 1, 4));
+    x = Layers.gelu(Layers.layerNorm(s.child("4"), x, cfg.maskInChans(), eps, Layers.NormAxis.CHANNELS));
     return Layers.conv2d(s.child("6"), x, cfg.maskInChans(), cfg.promptEmbedDim(), 1, 1, 0, true);
   }
 

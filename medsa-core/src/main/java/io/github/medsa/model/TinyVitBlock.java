@@ -44,7 +44,7 @@ final class TinyVitBlock {
     x = Conv2dBn.depthwise(b.child("local_conv"), grid, dim, localConv, 1).permute(0, 2, 3, 1).reshape(-1, dim);
 
     Scope m = b.child("mlp");
-    SDVariable hidden = Layers.gelu(Layers.linear(m.child("fc1"), Layers.layerNorm(m.child("norm"), x, dim, eps, 1, 2),
+    SDVariable hidden = Layers.gelu(Layers.linear(m.child("fc1"), Layers.layerNorm(m.child("norm"), x, dim, eps, Layers.NormAxis.TOKEN_ROWS),
         dim, mlpDim));
     SDVariable mlp = Layers.linear(m.child("fc2"), hidden, mlpDim, dim);
     return x.add(extension.mlpResidual(b, index, mlp, x));
@@ -54,7 +54,7 @@ final class TinyVitBlock {
   private SDVariable attention(Scope a, SDVariable rows) {
     int n = window * window;
     int hd = dim / heads;
-    SDVariable normed = Layers.layerNorm(a.child("norm"), rows, dim, eps, 1, 2);
+    SDVariable normed = Layers.layerNorm(a.child("norm"), rows, dim, eps, Layers.NormAxis.TOKEN_ROWS);
     // Each head's slice of qkv is [q(hd), k(hd), v(hd)] (TinyViT's split), unlike SAM's [q; k; v] over all heads.
     SDVariable[] qkv = a.sd().unstack(Layers.linear(a.child("qkv"), normed, dim, 3 * dim)
         .reshape(-1, n, heads, 3, hd).permute(3, 0, 2, 1, 4), 0, 3); // 3 x [B', heads, N, hd]

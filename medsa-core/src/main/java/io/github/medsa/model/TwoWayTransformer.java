@@ -28,6 +28,9 @@ public final class TwoWayTransformer {
     this.extension = extension;
   }
 
+  /** What a row of an attention input is: a prompt/output token ([B * T] rows) or an image position ([B * g * g]). */
+  private enum Rows { TOKENS, IMAGE }
+
   /** How one build views rows per head: token rows need the run-time [B, T], image rows know their length. */
   private final class Heads {
     private final SDVariable tokens;
@@ -38,9 +41,9 @@ public final class TwoWayTransformer {
     }
 
     /** {@code [B * N, heads * c] -> [B, heads, N, c]}; the run-time token shape is built once per head size. */
-    SDVariable split(SDVariable rows, boolean tokenRows, int heads, int perHead) {
+    SDVariable split(SDVariable rows, Rows kind, int heads, int perHead) {
       SameDiff sd = rows.getSameDiff();
-      SDVariable grouped = tokenRows
+      SDVariable grouped = kind == Rows.TOKENS
           ? sd.reshape(rows, tokenShapes.computeIfAbsent(((long) heads << 32) | perHead, key -> sd.concat(0,
               Layers.leading(tokens, 2), sd.constant(Nd4j.createFromArray((long) heads, (long) perHead)))))
           : rows.reshape(-1, cfg.gridSize() * cfg.gridSize(), heads, perHead);
@@ -69,8 +72,8 @@ public final class TwoWayTransformer {
       queries = o.queries();
       keys = o.keys();
     }
-    SDVariable attn = attention(t.child("final_attn_token_to_image"), heads, queries.add(queryPe), true,
-        keys.add(keyPe), keys, false, cfg.attentionDownsampleRate());
+    SDVariable attn = attention(t.child("final_attn_token_to_image"), heads, queries.add(queryPe), Rows.TOKENS,
+        keys.add(keyPe), keys, Rows.IMAGE, cfg.attentionDownsampleRate());
     queries = layerNorm(t.child("norm_final_attn"), queries.add(attn));
     return new Output(Layers.reshapeAs(queries, tokens, 2, c), keys);
   }
@@ -81,45 +84,45 @@ public final class TwoWayTransformer {
     int c = cfg.promptEmbedDim();
     int down = cfg.attentionDownsampleRate();
     if (index == 0) {
-      queries = attention(b.child("self_attn"), heads, queries, true, queries, queries, true, 1);
+      queries = attention(b.child("self_attn"), heads, queries, Rows.TOKENS, queries, queries, Rows.TOKENS, 1);
     } else {
       SDVariable q = queries.add(queryPe);
-      queries = queries.add(attention(b.child("self_attn"), heads, q, true, q, queries, true, 1));
+      queries = queries.add(attention(b.child("self_attn"), heads, q, Rows.TOKENS, q, queries, Rows.TOKENS, 1));
     }
     queries = layerNorm(b.child("norm1"), queries);
 
-    SDVariable attn = attention(b.child("cross_attn_token_to_image"), heads, queries.add(queryPe), true,
-        keys.add(keyPe), keys, false, down);
+    SDVariable attn = attention(b.child("cross_attn_token_to_image"), heads, queries.add(queryPe), Rows.TOKENS,
+        keys.add(keyPe), keys, Rows.IMAGE, down);
     queries = layerNorm(b.child("norm2"), queries.add(attn));
 
     SDVariable mlp = Layers.linear(b.child("mlp.lin2"),
         Layers.relu(Layers.linear(b.child("mlp.lin1"), queries, c, cfg.decoderMlpDim())), cfg.decoderMlpDim(), c);
     queries = layerNorm(b.child("norm3"), queries.add(extension.mlpResidual(b, index, mlp, queries)));
 
-    attn = attention(b.child("cross_attn_image_to_token"), heads, keys.add(keyPe), false, queries.add(queryPe),
-        queries, true, down);
+    attn = attention(b.child("cross_attn_image_to_token"), heads, keys.add(keyPe), Rows.IMAGE, queries.add(queryPe),
+        queries, Rows.TOKENS, down);
     keys = layerNorm(b.child("norm4"), keys.add(attn));
     keys = extension.afterImageToToken(b, index, keys, tokens);
     return new Output(queries, keys);
   }
 
   private SDVariable layerNorm(Scope s, SDVariable x) {
-    return Layers.layerNorm(s, x, cfg.promptEmbedDim(), cfg.decoderLayerNormEps(), 1, 2);
+    return Layers.layerNorm(s, x, cfg.promptEmbedDim(), cfg.decoderLayerNormEps(), Layers.NormAxis.TOKEN_ROWS);
   }
 
   /**
    * The decoder's {@code Attention}: projections to {@code C / downsample} channels, split into heads. Queries come
-   * from token rows or image rows ({@code queryTokens}); keys and values share one kind ({@code keyTokens}).
+   * from token rows or image rows ({@code queryRows}); keys and values share one kind ({@code keyRows}).
    */
-  private SDVariable attention(Scope a, Heads heads, SDVariable q, boolean queryTokens, SDVariable k, SDVariable v,
-      boolean keyTokens, int downsample) {
+  private SDVariable attention(Scope a, Heads heads, SDVariable q, Rows queryRows, SDVariable k, SDVariable v,
+      Rows keyRows, int downsample) {
     int c = cfg.promptEmbedDim();
     int internal = c / downsample;
     int h = cfg.decoderNumHeads();
     int perHead = internal / h;
-    SDVariable qh = heads.split(Layers.linear(a.child("q_proj"), q, c, internal), queryTokens, h, perHead);
-    SDVariable kh = heads.split(Layers.linear(a.child("k_proj"), k, c, internal), keyTokens, h, perHead);
-    SDVariable vh = heads.split(Layers.linear(a.child("v_proj"), v, c, internal), keyTokens, h, perHead);
+    SDVariable qh = heads.split(Layers.linear(a.child("q_proj"), q, c, internal), queryRows, h, perHead);
+    SDVariable kh = heads.split(Layers.linear(a.child("k_proj"), k, c, internal), keyRows, h, perHead);
+    SDVariable vh = heads.split(Layers.linear(a.child("v_proj"), v, c, internal), keyRows, h, perHead);
     SDVariable out = Layers.attention(qh, kh, vh, 1.0 / Math.sqrt(perHead), null);
     return Layers.linear(a.child("out_proj"), out.permute(0, 2, 1, 3).reshape(-1, internal), internal, c);
   }

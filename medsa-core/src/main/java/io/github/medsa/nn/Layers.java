@@ -50,24 +50,49 @@ public final class Layers {
     return like.getSameDiff().stridedSlice(like.shape(), new long[] {0}, new long[] {keep}, new long[] {1});
   }
 
+  /** Which axis a LayerNorm normalises, named for the tensor layouts our graphs use. */
+  public enum NormAxis {
+    /** Token rows {@code [n, C]}: {@code torch.nn.LayerNorm(C)} over the last axis. */
+    TOKEN_ROWS(1, 2),
+    /** NCHW grids {@code [B, C, H, W]}: SAM's {@code LayerNorm2d}, over the channels at each position. */
+    CHANNELS(1, 4);
+
+    private final int axis;
+    private final int rank;
+
+    NormAxis(int axis, int rank) {
+      this.axis = axis;
+      this.rank = rank;
+    }
+  }
+
   /**
-   * {@code torch.nn.LayerNorm} (and SAM's LayerNorm2d with {@code axis = 1}): biased variance, eps inside
-   * the square root, affine weight and bias of size {@code dim} broadcast along {@code axis}.
+   * {@code torch.nn.LayerNorm} on token rows and SAM's {@code LayerNorm2d} on NCHW grids: biased variance, eps
+   * inside the square root, affine {@code weight} and {@code bias} of size {@code dim} broadcast along the axis.
+   *
+   * @param s the module's scope (holds {@code weight} and {@code bias})
+   * @param x the input, laid out as {@code layout} says
+   * @param dim the size of the normalised axis
+   * @param eps added to the variance
+   * @param layout which axis is normalised
+   * @return the normalised input, same shape as {@code x}
    */
-  public static SDVariable layerNorm(Scope s, SDVariable x, int dim, double eps, int axis, int rank) {
+  public static SDVariable layerNorm(Scope s, SDVariable x, int dim, double eps, NormAxis layout) {
+    int axis = layout.axis;
+    int rank = layout.rank;
     SameDiff sd = s.sd();
     SDVariable mean = sd.mean(x, true, axis);
     SDVariable centred = x.sub(mean);
     SDVariable var = sd.mean(centred.mul(centred), true, axis);
     SDVariable normed = centred.mul(sd.math.rsqrt(var.add(eps)));
-    long[] bshape = new long[rank];
-    java.util.Arrays.fill(bshape, 1);
-    bshape[axis] = dim;
     SDVariable w = s.param("weight", dim);
     SDVariable b = s.param("bias", dim);
     if (axis == rank - 1) {
       return normed.mul(w).add(b);
     }
+    long[] bshape = new long[rank];
+    java.util.Arrays.fill(bshape, 1);
+    bshape[axis] = dim;
     return normed.mul(w.reshape(bshape)).add(b.reshape(bshape));
   }
 
