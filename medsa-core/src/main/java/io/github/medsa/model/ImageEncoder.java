@@ -1,5 +1,7 @@
 package io.github.medsa.model;
 
+import static com.google.common.base.Preconditions.checkArgument;
+
 import io.github.medsa.SamConfig;
 import io.github.medsa.nn.Interpolation;
 import io.github.medsa.nn.Layers;
@@ -18,12 +20,27 @@ public final class ImageEncoder implements EncoderGraph {
   /** Names of the intermediate outputs kept for debugging a port ({@code tap.patch_embed}, {@code tap.block_00}...). */
   public static final String TAP_PATCH_EMBED = "tap.patch_embed";
 
+  /**
+   * Upper bound, in bytes, on one chunk of heads' float scores {@code [heads_in_chunk, N, N]} per image in the
+   * batch: global attention at ViT-B 1024 ({@code N = 4096}, 64 MiB per head) runs one head at a time, so the
+   * scores, bias and softmax of all twelve heads are never alive together; windows and small grids keep one chunk.
+   */
+  static final long ATTENTION_CHUNK_BYTES = 64L << 20;
+
   private final SamConfig cfg;
   private final EncoderBlockExtension extension;
+  private final long attentionChunkBytes;
 
   public ImageEncoder(SamConfig cfg, EncoderBlockExtension extension) {
+    this(cfg, extension, ATTENTION_CHUNK_BYTES);
+  }
+
+  /** With another head-chunk budget (tests force one head per chunk). */
+  ImageEncoder(SamConfig cfg, EncoderBlockExtension extension, long attentionChunkBytes) {
+    checkArgument(attentionChunkBytes > 0, "attention chunk budget must be positive, got %s", attentionChunkBytes);
     this.cfg = cfg;
     this.extension = extension;
+    this.attentionChunkBytes = attentionChunkBytes;
   }
 
   public static String blockTap(int i) {
@@ -109,13 +126,50 @@ public final class ImageEncoder implements EncoderGraph {
     SDVariable k = qkv[1];
     SDVariable v = qkv[2];
     // Tables keep their checkpoint length; get_rel_pos resizes them to 2 * size - 1 for this grid.
-    // Relative positions use the unscaled q; only q k^T is scaled.
-    SDVariable bias = RelativePosition.bias(q,
-        RelativePosition.table(a, "rel_pos_h", h, tableRows, hd),
-        RelativePosition.table(a, "rel_pos_w", w, tableRows, hd), h, w, hd);
-    SDVariable out = Layers.attention(q, k, v, Math.pow(hd, -0.5), bias)
-        .reshape(-1, heads, h, w, hd).permute(0, 2, 3, 1, 4).reshape(-1, dim);
+    SDVariable relH = RelativePosition.table(a, "rel_pos_h", h, tableRows, hd);
+    SDVariable relW = RelativePosition.table(a, "rel_pos_w", w, tableRows, hd);
+    int perChunk = headsPerChunk(heads, n, attentionChunkBytes);
+    SDVariable out;
+    if (perChunk == heads) {
+      out = headAttention(q, k, v, relH, relW, h, w, hd);
+    } else {
+      // Same values, fewer live [N, N] tensors: heads in chunks, [B', heads, n, hd] -> [B', chunks, perChunk, n, hd].
+      int chunks = heads / perChunk;
+      SDVariable[] qs = a.sd().unstack(q.reshape(-1, chunks, perChunk, n, hd), 1, chunks);
+      SDVariable[] ks = a.sd().unstack(k.reshape(-1, chunks, perChunk, n, hd), 1, chunks);
+      SDVariable[] vs = a.sd().unstack(v.reshape(-1, chunks, perChunk, n, hd), 1, chunks);
+      SDVariable[] outs = new SDVariable[chunks];
+      for (int c = 0; c < chunks; c++) {
+        // [B', perChunk, n, hd] -> [B' * perChunk, n, hd] -> attention -> back, for the concat over heads
+        outs[c] = headAttention(qs[c].reshape(-1, n, hd), ks[c].reshape(-1, n, hd), vs[c].reshape(-1, n, hd), relH,
+            relW, h, w, hd).reshape(-1, perChunk, n, hd);
+      }
+      out = a.sd().concat(1, outs); // [B', heads, n, hd]
+    }
+    out = out.reshape(-1, heads, h, w, hd).permute(0, 2, 3, 1, 4).reshape(-1, dim);
     return Layers.linear(a.child("proj"), out, dim, dim);
+  }
+
+  /** Attention of heads folded into the batch, {@code [B' * heads, n, hd]} in and out. */
+  private static SDVariable headAttention(SDVariable q, SDVariable k, SDVariable v, SDVariable relH, SDVariable relW,
+      int h, int w, int hd) {
+    // Relative positions use the unscaled q; only q k^T is scaled.
+    SDVariable bias = RelativePosition.bias(q, relH, relW, h, w, hd);
+    return Layers.attention(q, k, v, Math.pow(hd, -0.5), bias);
+  }
+
+  /**
+   * The most heads (a divisor of {@code heads}, at least one) whose float scores {@code [perChunk, n, n]} fit in
+   * {@code budgetBytes}.
+   */
+  static int headsPerChunk(int heads, int n, long budgetBytes) {
+    long perHead = (long) n * n * Float.BYTES;
+    for (int c = heads; c > 1; c--) {
+      if (heads % c == 0 && c * perHead <= budgetBytes) {
+        return c;
+      }
+    }
+    return 1;
   }
 
   /** Pads the normalised tokens with zeros to a multiple of the window and cuts windows, batch outermost. */
