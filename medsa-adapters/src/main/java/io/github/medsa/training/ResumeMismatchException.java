@@ -15,7 +15,7 @@ public final class ResumeMismatchException extends CheckpointFormatException {
     this.setting = setting;
   }
 
-  /** The name of the setting that differs, as {@code training.json} records it (e.g. {@code schedule}). */
+  /** @return the name of the setting that differs, as {@code training.json} records it (e.g. {@code schedule}) */
   public String setting() {
     return setting;
   }
