@@ -7,6 +7,7 @@ import io.github.medsa.checkpoint.CheckpointFormatException;
  * continue as it started). {@link #setting()} names the setting, e.g. {@code epochs}.
  */
 public final class ResumeMismatchException extends CheckpointFormatException {
+  /** Serialisation version. */
   private static final long serialVersionUID = 1L;
   private final String setting;
 

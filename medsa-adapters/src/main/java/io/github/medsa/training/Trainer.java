@@ -51,6 +51,14 @@ public final class Trainer implements AutoCloseable {
   private boolean closed;
   private int stepsPerEpoch;
 
+  /**
+   * Builds the training graph for {@code model}; the trained tensors are copies, so the model is never changed.
+   *
+   * @param model the model to start from (stays open and owned by the caller)
+   * @param config the run's settings
+   * @throws IllegalArgumentException if the trainable set selects no tensor of the model, or the batch size is not
+   *     a multiple of the slices the model encodes together
+   */
   public Trainer(MedSA model, TrainingConfig config) {
     this.base = model;
     this.config = config;
@@ -70,6 +78,7 @@ public final class Trainer implements AutoCloseable {
     this.preprocessor = new SamPreprocessor(cfg.imageSize(), cfg.pixelMean(), cfg.pixelStd());
   }
 
+  /** @return the run's settings */
   public TrainingConfig config() {
     return config;
   }
@@ -261,14 +270,20 @@ public final class Trainer implements AutoCloseable {
     return StateDict.of(all);
   }
 
-  /** The trained tensors only (official names), as a checkpoint of the trained part holds them. */
+  /** @return copies of the trained tensors only (official names), as a checkpoint of the trained part holds them */
   public StateDict trainedTensors() {
     Map<String, INDArray> t = new LinkedHashMap<>();
     graph.trainableNames().forEach(n -> t.put(n, graph.tensor(n).dup()));
     return StateDict.of(t);
   }
 
-  /** An inference model with the trained weights, owning copies of every tensor (close it on its own). */
+  /**
+   * An inference model with the trained weights, owning copies of every tensor (close it on its own).
+   *
+   * @return the new model
+   * @throws IOException if the model cannot be built from the weights
+   * @throws IllegalStateException if the trainer or its model is closed
+   */
   public MedSA toModel() throws IOException {
     checkOpen();
     Map<String, INDArray> copies = new LinkedHashMap<>();
@@ -277,7 +292,7 @@ public final class Trainer implements AutoCloseable {
     return MedSA.builder().config(base.config()).adapters(base.extension()).weights(StateDict.of(copies)).build();
   }
 
-  /** Whether {@link #close()} has run. */
+  /** @return whether {@link #close()} has run */
   public boolean isClosed() {
     return closed;
   }
@@ -301,7 +316,12 @@ public final class Trainer implements AutoCloseable {
     checkState(!base.isClosed(), "the MedSA model this trainer trains is closed (close the trainer first)");
   }
 
-  /** Saves the trained tensors, the optimiser state and the position in the run to {@code dir}. */
+  /**
+   * Saves the trained tensors, the optimiser state and the position in the run to {@code dir}.
+   *
+   * @param dir the folder to write (created if missing)
+   * @throws IOException if a file cannot be written
+   */
   public void save(Path dir) throws IOException {
     TrainingCheckpoint.save(dir, this);
   }
@@ -309,6 +329,13 @@ public final class Trainer implements AutoCloseable {
   /**
    * Continues a run saved with {@link #save}: {@code model} and {@code config} must be those of the saved run
    * (the same base weights and seed); the result continues exactly as if never interrupted.
+   *
+   * @param model the model the saved run started from
+   * @param config the saved run's settings
+   * @param dir the folder written by {@link #save}
+   * @return the trainer, positioned after the saved step
+   * @throws IOException if the checkpoint cannot be read or is malformed
+   * @throws ResumeMismatchException if a setting differs from the saved run's
    */
   public static Trainer resume(MedSA model, TrainingConfig config, Path dir) throws IOException {
     Trainer t = new Trainer(model, config);
