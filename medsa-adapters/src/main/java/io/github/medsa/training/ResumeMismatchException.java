@@ -9,6 +9,7 @@ import io.github.medsa.checkpoint.CheckpointFormatException;
 public final class ResumeMismatchException extends CheckpointFormatException {
   /** Serialisation version. */
   private static final long serialVersionUID = 1L;
+  /** The name of the setting that differs. */
   private final String setting;
 
   ResumeMismatchException(String setting, String message) {

@@ -16,8 +16,18 @@ public record TrainingConfig(TrainableSet trainable, int epochs, int batchSize, 
     boolean shuffle) {
 
   /**
-   * Validates the settings (components as documented on the record).
+   * Validates the settings.
    *
+   * @param trainable which tensors are trained
+   * @param epochs number of passes over the data, positive
+   * @param batchSize samples per optimiser step, positive
+   * @param schedule the learning rate at each step
+   * @param adam Adam's hyper-parameters
+   * @param loss the training loss
+   * @param outSize side the low-res logits are resized to for the loss; 0 = the low-res size itself
+   * @param seed the seed of the data order and the simulated prompts
+   * @param prompts how prompts are simulated from the masks
+   * @param shuffle whether each epoch shuffles the samples
    * @throws IllegalArgumentException if epochs or batch size is not positive, or outSize is negative
    */
   public TrainingConfig {
@@ -56,11 +66,20 @@ public record TrainingConfig(TrainableSet trainable, int epochs, int batchSize, 
 
     private Builder() {}
 
-    /** @param v which tensors are trained @return this builder */
+    /**
+     * @param v which tensors are trained
+     * @return this builder
+     */
     public Builder trainable(TrainableSet v) { trainable = v; return this; }
-    /** @param v number of passes over the data, positive @return this builder */
+    /**
+     * @param v number of passes over the data, positive
+     * @return this builder
+     */
     public Builder epochs(int v) { epochs = v; return this; }
-    /** @param v samples per optimiser step, positive @return this builder */
+    /**
+     * @param v samples per optimiser step, positive
+     * @return this builder
+     */
     public Builder batchSize(int v) { batchSize = v; return this; }
     /**
      * A constant learning rate.
@@ -70,19 +89,40 @@ public record TrainingConfig(TrainableSet trainable, int epochs, int batchSize, 
      * @throws IllegalArgumentException if {@code lr} is not positive
      */
     public Builder learningRate(double lr) { schedule = LearningRateSchedule.constant(lr); return this; }
-    /** @param v the learning rate at each step @return this builder */
+    /**
+     * @param v the learning rate at each step
+     * @return this builder
+     */
     public Builder schedule(LearningRateSchedule v) { schedule = v; return this; }
-    /** @param v Adam's hyper-parameters @return this builder */
+    /**
+     * @param v Adam's hyper-parameters
+     * @return this builder
+     */
     public Builder adam(AdamOptimizer.Settings v) { adam = v; return this; }
-    /** @param v the training loss @return this builder */
+    /**
+     * @param v the training loss
+     * @return this builder
+     */
     public Builder loss(LossFunction v) { loss = v; return this; }
-    /** @param v side in pixels the low-res logits are resized to for the loss; 0 = low-res size @return this builder */
+    /**
+     * @param v side in pixels the low-res logits are resized to for the loss; 0 = low-res size
+     * @return this builder
+     */
     public Builder outSize(int v) { outSize = v; return this; }
-    /** @param v the seed of the data order and the simulated prompts @return this builder */
+    /**
+     * @param v the seed of the data order and the simulated prompts
+     * @return this builder
+     */
     public Builder seed(long v) { seed = v; return this; }
-    /** @param v how prompts are simulated from the masks @return this builder */
+    /**
+     * @param v how prompts are simulated from the masks
+     * @return this builder
+     */
     public Builder prompts(PromptSimulator v) { prompts = v; return this; }
-    /** @param v whether each epoch shuffles the samples @return this builder */
+    /**
+     * @param v whether each epoch shuffles the samples
+     * @return this builder
+     */
     public Builder shuffle(boolean v) { shuffle = v; return this; }
 
     /**
