@@ -81,7 +81,8 @@ public final class VolumeTrainingData {
    * @param axis the slicing axis
    * @param slices D, the chunk length of the SD-Trans model
    * @return the training data
-   * @throws VolumeCheckException if an image and its label differ in geometry or a label value is not allowed
+   * @throws VolumeCheckException if an image and its label differ in geometry, an image value is not finite or a
+   *     label value is not allowed
    * @throws IllegalArgumentException if there is no pair, a volume has fewer than D slices, or no chunk contains
    *     the structure
    */
@@ -103,7 +104,8 @@ public final class VolumeTrainingData {
    * @param stride slices between chunk starts, positive
    * @param usableSlice which slice indices along the axis may be used
    * @return the training data
-   * @throws VolumeCheckException if an image and its label differ in geometry or a label value is not allowed
+   * @throws VolumeCheckException if an image and its label differ in geometry, an image value is not finite or a
+   *     label value is not allowed
    * @throws IllegalArgumentException if there is no pair, D or the stride is not positive, a volume has fewer
    *     than D slices, or no chunk contains the structure
    */
