@@ -11,8 +11,17 @@ import java.util.Arrays;
 public record Geometry(int[] dims, double[] spacing, double[][] affine) {
   /** nnU-Net's tolerances for "the same geometry" (image vs label). */
   public static final double RTOL = 1e-3;
+  /** The absolute tolerance of {@link #sameAs} (mm for spacing and affine translation). */
   public static final double ATOL = 1e-4;
 
+  /**
+   * Checks and copies the parts.
+   *
+   * @param dims voxel counts {@code {nx, ny, nz}}, positive
+   * @param spacing voxel size in mm along each voxel axis, positive and finite
+   * @param affine 4x4 matrix from voxel indices {@code (i, j, k, 1)} to world RAS+ mm
+   * @throws IllegalArgumentException if a part has the wrong length or a non-positive dimension or spacing
+   */
   public Geometry {
     checkArgument(dims.length == 3, "a volume has 3 dimensions, got %s", Arrays.toString(dims));
     for (int d : dims) {
@@ -34,22 +43,33 @@ public record Geometry(int[] dims, double[] spacing, double[][] affine) {
     affine = copy;
   }
 
-  /** Voxel grid with unit spacing and the identity affine. */
+  /**
+   * Voxel grid with unit spacing and the identity affine.
+   *
+   * @param nx voxels along the first axis
+   * @param ny voxels along the second axis
+   * @param nz voxels along the third axis
+   * @return the geometry
+   * @throws IllegalArgumentException if a count is not positive
+   */
   public static Geometry identity(int nx, int ny, int nz) {
     double[][] a = {{1, 0, 0, 0}, {0, 1, 0, 0}, {0, 0, 1, 0}, {0, 0, 0, 1}};
     return new Geometry(new int[] {nx, ny, nz}, new double[] {1, 1, 1}, a);
   }
 
+  /** @return a copy of the voxel counts {@code {nx, ny, nz}} */
   @Override
   public int[] dims() {
     return dims.clone();
   }
 
+  /** @return a copy of the voxel spacing in mm */
   @Override
   public double[] spacing() {
     return spacing.clone();
   }
 
+  /** @return a copy of the voxel-to-world (RAS+, mm) 4x4 affine */
   @Override
   public double[][] affine() {
     double[][] copy = new double[4][];
@@ -59,23 +79,34 @@ public record Geometry(int[] dims, double[] spacing, double[][] affine) {
     return copy;
   }
 
+  /** @return voxels along the first axis */
   public int nx() {
     return dims[0];
   }
 
+  /** @return voxels along the second axis */
   public int ny() {
     return dims[1];
   }
 
+  /** @return voxels along the third axis (the slice axis) */
   public int nz() {
     return dims[2];
   }
 
+  /** @return {@code nx * ny * nz} */
   public long voxelCount() {
     return (long) dims[0] * dims[1] * dims[2];
   }
 
-  /** World coordinates (mm) of voxel {@code (i, j, k)} (fractional indices allowed). */
+  /**
+   * World coordinates (mm) of voxel {@code (i, j, k)} (fractional indices allowed).
+   *
+   * @param i the voxel index along the first axis
+   * @param j the voxel index along the second axis
+   * @param k the voxel index along the third axis
+   * @return {@code {x, y, z}} in RAS+ mm
+   */
   public double[] toWorld(double i, double j, double k) {
     double[] w = new double[3];
     for (int r = 0; r < 3; r++) {
@@ -84,7 +115,15 @@ public record Geometry(int[] dims, double[] spacing, double[][] affine) {
     return w;
   }
 
-  /** Voxel indices (fractional) of world point {@code (x, y, z)} mm. */
+  /**
+   * Voxel indices (fractional) of world point {@code (x, y, z)} mm.
+   *
+   * @param x RAS+ x (right) in mm
+   * @param y RAS+ y (anterior) in mm
+   * @param z RAS+ z (superior) in mm
+   * @return {@code {i, j, k}}, fractional
+   * @throws IllegalArgumentException if the affine is singular
+   */
   public double[] toVoxel(double x, double y, double z) {
     double[][] m = new double[3][3];
     for (int r = 0; r < 3; r++) {
@@ -115,6 +154,9 @@ public record Geometry(int[] dims, double[] spacing, double[][] affine) {
   /**
    * Whether {@code other} describes the same voxels: equal dims, and spacing and affine equal within
    * {@code |a - b| <= ATOL + RTOL |b|} (nnU-Net's check before training).
+   *
+   * @param other the other geometry
+   * @return true if they describe the same voxels
    */
   public boolean sameAs(Geometry other) {
     return Arrays.equals(dims, other.dims) && close(spacing, other.spacing) && close(affine, other.affine);

@@ -9,26 +9,52 @@ import java.util.Arrays;
  * clipping at percentiles of the volume. Values below the window map to 0, above to 255, linearly between.
  */
 public sealed interface IntensityWindow {
-  /** {@code [low, high]} for this volume. */
+  /**
+   * The intensity range mapped onto 0..255 for one volume.
+   *
+   * @param v the volume
+   * @return {@code {low, high}} in the volume's intensity units (HU for CT)
+   */
   double[] range(Volume v);
 
-  /** CT window, e.g. soft tissue {@code ct(40, 400)}, brain {@code ct(40, 80)}, lung {@code ct(-600, 1500)}. */
+  /**
+   * CT window, e.g. soft tissue {@code ct(40, 400)}, brain {@code ct(40, 80)}, lung {@code ct(-600, 1500)}.
+   *
+   * @param level the window centre in HU
+   * @param width the window width in HU, positive
+   * @return the window {@code [level - width / 2, level + width / 2]}
+   * @throws IllegalArgumentException if {@code width} is not positive
+   */
   static IntensityWindow ct(double level, double width) {
     checkArgument(width > 0, "window width must be positive, got %s", width);
     return new Ct(level, width);
   }
 
-  /** MRI: clip at the given percentiles of the volume's finite values (default 0.5 and 99.5). */
+  /**
+   * MRI: clip at the given percentiles of the volume's finite values (default 0.5 and 99.5).
+   *
+   * @param low the lower percentile, in [0, high)
+   * @param high the upper percentile, in (low, 100]
+   * @return the window
+   * @throws IllegalArgumentException unless {@code 0 <= low < high <= 100}
+   */
   static IntensityWindow percentiles(double low, double high) {
     checkArgument(low >= 0 && high <= 100 && low < high, "need 0 <= low < high <= 100, got %s, %s", low, high);
     return new Percentiles(low, high);
   }
 
+  /** @return the MRI default: percentiles 0.5 and 99.5 */
   static IntensityWindow mri() {
     return percentiles(0.5, 99.5);
   }
 
-  /** The grey level (0..255) of one value under {@code range}. */
+  /**
+   * The grey level (0..255) of one value under {@code range}.
+   *
+   * @param value a voxel value
+   * @param range {@code {low, high}} from {@link #range}
+   * @return 0 at or below low (and for NaN), 255 at or above high, linear and rounded between
+   */
   static int grey(double value, double[] range) {
     if (!(value > range[0])) {
       return 0;

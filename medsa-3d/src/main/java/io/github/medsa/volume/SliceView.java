@@ -24,6 +24,13 @@ public final class SliceView {
     this.rowAxis = sliceAxis == 2 ? 1 : 2;
   }
 
+  /**
+   * Slices along the voxel axis whose direction is closest to the world axis of {@code axis}.
+   *
+   * @param g the volume's geometry
+   * @param axis the anatomical slicing axis (RAS+ world frame)
+   * @return the view
+   */
   public static SliceView of(Geometry g, Axis axis) {
     double[][] a = g.affine();
     int best = 0;
@@ -39,24 +46,34 @@ public final class SliceView {
     return new SliceView(g, best);
   }
 
-  /** The voxel axis the slices are taken along (0 = i, 1 = j, 2 = k). */
+  /** @return the voxel axis the slices are taken along (0 = i, 1 = j, 2 = k) */
   public int sliceAxis() {
     return sliceAxis;
   }
 
+  /** @return the number of slices */
   public int count() {
     return dims[sliceAxis];
   }
 
+  /** @return the slice width in pixels (columns) */
   public int width() {
     return dims[colAxis];
   }
 
+  /** @return the slice height in pixels (rows) */
   public int height() {
     return dims[rowAxis];
   }
 
-  /** Voxel {@code (i, j, k)} of pixel {@code (col, row)} in slice {@code s}. */
+  /**
+   * Voxel {@code (i, j, k)} of pixel {@code (col, row)} in slice {@code s}.
+   *
+   * @param s the slice index
+   * @param col the pixel column
+   * @param row the pixel row
+   * @return {@code {i, j, k}}
+   */
   public int[] toVoxel(int s, int col, int row) {
     int[] v = new int[3];
     v[sliceAxis] = s;
@@ -65,13 +82,26 @@ public final class SliceView {
     return v;
   }
 
-  /** {@code {slice, col, row}} of voxel {@code (i, j, k)} (fractional coordinates keep their fraction). */
+  /**
+   * {@code {slice, col, row}} of voxel {@code (i, j, k)} (fractional coordinates keep their fraction).
+   *
+   * @param i voxel coordinate along the first axis
+   * @param j voxel coordinate along the second axis
+   * @param k voxel coordinate along the third axis
+   * @return {@code {slice, col, row}}
+   */
   public double[] toPixel(double i, double j, double k) {
     double[] v = {i, j, k};
     return new double[] {v[sliceAxis], v[colAxis], dims[rowAxis] - 1 - v[rowAxis]};
   }
 
-  /** Slice {@code s} as row-major {@code height x width} values. */
+  /**
+   * Slice {@code s} as row-major {@code height x width} values.
+   *
+   * @param volume a volume on this view's geometry
+   * @param s the slice index
+   * @return a new array of {@code height * width} values
+   */
   public float[] slice(Volume volume, int s) {
     checkArgument(java.util.Arrays.equals(volume.geometry().dims(), dims), "%s: grid %s differs from this view's %s",
         volume.source(), java.util.Arrays.toString(volume.geometry().dims()), java.util.Arrays.toString(dims));
@@ -81,12 +111,24 @@ public final class SliceView {
     return out;
   }
 
-  /** Writes row-major slice values into an x-fastest volume array. */
+  /**
+   * Writes row-major slice values into an x-fastest volume array.
+   *
+   * @param volumeData the volume's values, x fastest, written in place
+   * @param s the slice index
+   * @param sliceValues {@code height * width} row-major values
+   */
   public void put(float[] volumeData, int s, float[] sliceValues) {
     forEachPixel(s, (voxel, pixel) -> volumeData[voxel] = sliceValues[pixel]);
   }
 
-  /** Adds row-major slice values to an x-fastest volume array. */
+  /**
+   * Adds row-major slice values to an x-fastest volume array.
+   *
+   * @param volumeData the volume's values, x fastest, added to in place
+   * @param s the slice index
+   * @param sliceValues {@code height * width} row-major values
+   */
   public void add(float[] volumeData, int s, float[] sliceValues) {
     forEachPixel(s, (voxel, pixel) -> volumeData[voxel] += sliceValues[pixel]);
   }

@@ -11,7 +11,16 @@ import java.util.function.IntPredicate;
 public final class VolumeMetrics {
   private VolumeMetrics() {}
 
-  /** {@code prediction} holds 0/1 (values > 0.5 are foreground); both volumes share one geometry (checked). */
+  /**
+   * {@code prediction} holds 0/1 (values &gt; 0.5 are foreground); both volumes share one geometry (checked).
+   *
+   * @param prediction the predicted mask
+   * @param labels the label volume (integer label values; non-integer values are background)
+   * @param structure which label values form the structure
+   * @param metrics which metrics to compute; HD95 uses the volume's spacing, in mm
+   * @return Dice, IoU and HD95 (mm) of the case
+   * @throws VolumeCheckException if the two volumes' geometries differ
+   */
   public static CaseMetrics evaluate(Volume prediction, Volume labels, IntPredicate structure,
       SegmentationMetrics metrics) {
     VolumeChecks.requireSameGeometry(prediction, labels);

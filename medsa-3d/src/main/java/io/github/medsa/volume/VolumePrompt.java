@@ -12,14 +12,33 @@ import java.util.List;
  * clicks {@code (x, y, z, label)} that prompt the slice they lie on.
  */
 public record VolumePrompt(double[] box, List<Click> clicks) {
-  /** A click on voxel {@code (x, y, z)}; label 1 = foreground, 0 = background. */
+  /**
+   * A click on voxel {@code (x, y, z)}; label 1 = foreground, 0 = background.
+   *
+   * @param x voxel coordinate along the first axis (i)
+   * @param y voxel coordinate along the second axis (j)
+   * @param z voxel coordinate along the third axis (k, the slice)
+   * @param label 1 = foreground, 0 = background
+   */
   public record Click(double x, double y, double z, int label) {
+    /**
+     * Checks the click.
+     *
+     * @throws IllegalArgumentException if the label is not 0 or 1 or a coordinate is not finite
+     */
     public Click {
       checkArgument(label == 0 || label == 1, "click label must be 1 or 0, got %s", label);
       checkArgument(Double.isFinite(x) && Double.isFinite(y) && Double.isFinite(z), "click must be finite");
     }
   }
 
+  /**
+   * Checks and copies the parts.
+   *
+   * @param box {@code {x0, y0, z0, x1, y1, z1}} in voxels, or null for none
+   * @param clicks the clicks, copied
+   * @throws IllegalArgumentException if the box does not have 6 values, or there is neither box nor click
+   */
   public VolumePrompt {
     checkArgument(box == null || box.length == 6, "a 3D box is x0, y0, z0, x1, y1, z1");
     box = box == null ? null : box.clone();
@@ -27,11 +46,13 @@ public record VolumePrompt(double[] box, List<Click> clicks) {
     checkArgument(box != null || !clicks.isEmpty(), "a volume prompt needs a box or at least one click");
   }
 
+  /** @return a copy of the voxel box {@code {x0, y0, z0, x1, y1, z1}}, or null when there is none */
   @Override
   public double[] box() {
     return box == null ? null : box.clone();
   }
 
+  /** @return an empty builder */
   public static Builder builder() {
     return new Builder();
   }
@@ -39,6 +60,7 @@ public record VolumePrompt(double[] box, List<Click> clicks) {
   /**
    * Checks that every coordinate lies inside the volume's grid (edges included).
    *
+   * @param g the volume's geometry
    * @throws IllegalArgumentException naming the box or click and the grid size
    */
   public void checkInside(Geometry g) {
@@ -56,10 +78,22 @@ public record VolumePrompt(double[] box, List<Click> clicks) {
     }
   }
 
+  /** Collects a box and clicks, in voxels or world mm; {@link #build()} checks them. */
   public static final class Builder {
     private double[] box;
     private final List<Click> clicks = new ArrayList<>();
 
+    /**
+     * The box in voxel coordinates (inclusive corners; order and range are checked by {@link #checkInside}).
+     *
+     * @param x0 first corner, first axis
+     * @param y0 first corner, second axis
+     * @param z0 first corner, third axis
+     * @param x1 opposite corner, first axis
+     * @param y1 opposite corner, second axis
+     * @param z1 opposite corner, third axis
+     * @return this builder
+     */
     public Builder voxelBox(double x0, double y0, double z0, double x1, double y1, double z1) {
       box = new double[] {x0, y0, z0, x1, y1, z1};
       return this;
@@ -69,6 +103,12 @@ public record VolumePrompt(double[] box, List<Click> clicks) {
      * A box given by two opposite world corners (mm, RAS) of a world-aligned box, converted to the voxel grid of
      * {@code g}: the voxel box spans all eight corners (on an oblique grid the two given corners alone miss part
      * of the extent). Coordinates that round onto the grid ({@code -0.5 < v < n - 0.5}) are moved to its edge.
+     *
+     * @param g the image's geometry
+     * @param corner0 one world corner {@code {x, y, z}} in RAS+ mm
+     * @param corner1 the opposite world corner in RAS+ mm
+     * @return this builder
+     * @throws IllegalArgumentException if a corner does not have 3 values or the affine is singular
      */
     public Builder worldBox(Geometry g, double[] corner0, double[] corner1) {
       checkArgument(corner0.length == 3 && corner1.length == 3, "world corners are (x, y, z), got %s and %s values",
@@ -88,12 +128,32 @@ public record VolumePrompt(double[] box, List<Click> clicks) {
       return voxelBox(l[0], l[1], l[2], h[0], h[1], h[2]);
     }
 
+    /**
+     * A click in voxel coordinates.
+     *
+     * @param x voxel coordinate along the first axis
+     * @param y voxel coordinate along the second axis
+     * @param z voxel coordinate along the third axis (the slice)
+     * @param label 1 = foreground, 0 = background
+     * @return this builder
+     * @throws IllegalArgumentException if the label is not 0 or 1 or a coordinate is not finite
+     */
     public Builder click(double x, double y, double z, int label) {
       clicks.add(new Click(x, y, z, label));
       return this;
     }
 
-    /** A click at world point {@code (x, y, z)} mm; a voxel coordinate that rounds onto the grid moves to its edge. */
+    /**
+     * A click at world point {@code (x, y, z)} mm; a voxel coordinate that rounds onto the grid moves to its edge.
+     *
+     * @param g the image's geometry
+     * @param x RAS+ x in mm
+     * @param y RAS+ y in mm
+     * @param z RAS+ z in mm
+     * @param label 1 = foreground, 0 = background
+     * @return this builder
+     * @throws IllegalArgumentException if the label is not 0 or 1, or the affine is singular
+     */
     public Builder worldClick(Geometry g, double x, double y, double z, int label) {
       double[] v = ontoGrid(g, g.toVoxel(x, y, z));
       return click(v[0], v[1], v[2], label);
@@ -113,6 +173,12 @@ public record VolumePrompt(double[] box, List<Click> clicks) {
       return out;
     }
 
+    /**
+     * Builds the prompt.
+     *
+     * @return the prompt
+     * @throws IllegalArgumentException if there is neither box nor click, or the box does not have 6 values
+     */
     public VolumePrompt build() {
       return new VolumePrompt(box, clicks);
     }

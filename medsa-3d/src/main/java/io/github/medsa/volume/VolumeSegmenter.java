@@ -28,6 +28,15 @@ public final class VolumeSegmenter {
   private final int chunk;
   private final int overlap;
 
+  /**
+   * A segmenter over a borrowed model.
+   *
+   * @param model the 2D or SD-Trans model (the caller closes it)
+   * @param window how voxel values become grey levels
+   * @param axis the slicing axis
+   * @param overlap slices shared by consecutive chunks, in {@code 0..D-1} (0 for a 2D model)
+   * @throws IllegalArgumentException if {@code overlap} is out of range
+   */
   public VolumeSegmenter(MedSA model, IntensityWindow window, Axis axis, int overlap) {
     this.model = model;
     this.window = window;
@@ -38,14 +47,34 @@ public final class VolumeSegmenter {
     this.overlap = overlap;
   }
 
-  /** Axial slices, no overlap. */
+  /**
+   * Axial slices, no overlap.
+   *
+   * @param model the model (the caller closes it)
+   * @param window how voxel values become grey levels
+   * @return the segmenter
+   */
   public static VolumeSegmenter of(MedSA model, IntensityWindow window) {
     return new VolumeSegmenter(model, window, Axis.AXIAL, 0);
   }
 
-  /** Probabilities and the mask at probability > 0.5, both on the image's grid with its geometry. */
+  /**
+   * Probabilities and the mask at probability &gt; 0.5, both on the image's grid with its geometry.
+   *
+   * @param probabilities foreground probability per voxel, 0 on slices no prompt reaches
+   * @param mask 1 where the probability is above 0.5, else 0
+   * @param promptedSlices the number of slices a prompt reached
+   */
   public record Result(Volume probabilities, Volume mask, int promptedSlices) {}
 
+  /**
+   * Segments {@code image} with {@code prompt} (voxel coordinates of the image's grid).
+   *
+   * @param image the volume
+   * @param prompt the box and clicks
+   * @return probabilities and mask on the image's grid
+   * @throws IllegalArgumentException if the prompt lies outside the image's grid
+   */
   public Result segment(Volume image, VolumePrompt prompt) {
     VolumeChecks.requireFinite(image);
     Geometry g = image.geometry();

@@ -22,10 +22,20 @@ import java.util.function.IntPredicate;
  * structure get the simulator's background click).
  */
 public final class VolumeTrainingData {
-  /** One labelled volume. */
+  /**
+   * One labelled volume.
+   *
+   * @param image the image volume
+   * @param label the label volume on the same geometry
+   */
   public record Pair(Volume image, Volume label) {}
 
-  /** D consecutive slices of one pair, from {@code start}. */
+  /**
+   * D consecutive slices of one pair, from {@code start}.
+   *
+   * @param pair the index of the pair
+   * @param start the first slice index along the slicing axis
+   */
   public record Chunk(int pair, int start) {}
 
   private final List<Pair> pairs;
@@ -64,7 +74,17 @@ public final class VolumeTrainingData {
    *
    * @param allowedLabels every label value the files may hold (checked), e.g. 0..116 for AAL
    * @param structure which label values are the structure to segment
+   * @param pairs the labelled volumes
+   * @param allowedLabels every label value the files may hold (checked), e.g. 0..116 for AAL
+   * @param structure which label values are the structure to segment
+   * @param window how voxel values become grey levels
+   * @param axis the slicing axis
    * @param slices D, the chunk length of the SD-Trans model
+   * @return the training data
+   * @throws VolumeCheckException if an image and its label differ in geometry, an image value is not finite or a
+   *     label value is not allowed
+   * @throws IllegalArgumentException if there is no pair, a volume has fewer than D slices, or no chunk contains
+   *     the structure
    */
   public static VolumeTrainingData of(List<Pair> pairs, Set<Integer> allowedLabels, IntPredicate structure,
       IntensityWindow window, Axis axis, int slices) {
@@ -74,6 +94,20 @@ public final class VolumeTrainingData {
   /**
    * Chunks starting every {@code stride} slices (overlapping when {@code stride < slices}) that lie entirely on
    * usable slices, e.g. to keep held-out slices out of training.
+   *
+   * @param pairs the labelled volumes
+   * @param allowedLabels every label value the files may hold (checked)
+   * @param structure which label values are the structure to segment
+   * @param window how voxel values become grey levels
+   * @param axis the slicing axis
+   * @param slices D, the chunk length of the SD-Trans model
+   * @param stride slices between chunk starts, positive
+   * @param usableSlice which slice indices along the axis may be used
+   * @return the training data
+   * @throws VolumeCheckException if an image and its label differ in geometry, an image value is not finite or a
+   *     label value is not allowed
+   * @throws IllegalArgumentException if there is no pair, D or the stride is not positive, a volume has fewer
+   *     than D slices, or no chunk contains the structure
    */
   public static VolumeTrainingData of(List<Pair> pairs, Set<Integer> allowedLabels, IntPredicate structure,
       IntensityWindow window, Axis axis, int slices, int stride, IntPredicate usableSlice) {
@@ -95,11 +129,18 @@ public final class VolumeTrainingData {
     return true;
   }
 
+  /** @return the chunks that contain the structure, in pair then slice order */
   public List<Chunk> chunks() {
     return chunks;
   }
 
-  /** Slice {@code s} of pair {@code p} as a training sample. */
+  /**
+   * Slice {@code s} of pair {@code p} as a training sample.
+   *
+   * @param p the pair index
+   * @param s the slice index along the slicing axis
+   * @return the windowed grey image and the slice's structure mask
+   */
   public Sample sample(int p, int s) {
     SliceView view = views.get(p);
     Pair pair = pairs.get(p);
@@ -124,7 +165,13 @@ public final class VolumeTrainingData {
     return false;
   }
 
-  /** The steps of a run: seeded shuffled chunks, {@code config.batchSize() / D} per step. */
+  /**
+   * The steps of a run: seeded shuffled chunks, {@code config.batchSize() / D} per step.
+   *
+   * @param config the run's batch size, seed, shuffle and prompt simulator
+   * @return the steps
+   * @throws IllegalArgumentException if the batch size is not a multiple of D
+   */
   public TrainingSteps steps(TrainingConfig config) {
     checkArgument(config.batchSize() % slices == 0, "batch size %s is not a multiple of the chunk length %s",
         config.batchSize(), slices);

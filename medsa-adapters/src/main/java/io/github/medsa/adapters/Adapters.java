@@ -65,26 +65,54 @@ public final class Adapters implements ModelExtension {
     this.decoderMlpAdapter = decoderMlpAdapter;
   }
 
-  /** The paper's encoder adapters: ratio 0.25, exact GELU, MLP scale 0.5, every block, zero up-projections. */
+  /**
+   * The paper's encoder adapters: ratio 0.25, exact GELU, MLP scale 0.5, every block, zero up-projections.
+   *
+   * @return the default Med-SA adapter configuration
+   */
   public static Adapters medsa() {
     return new Adapters(0.25, Activation.GELU, 0.5, null, true, false, 0.125, false);
   }
 
-  /** Bottleneck width as a fraction of the embedding width (0.25 gives 192 for ViT-B). */
+  /**
+   * Bottleneck width as a fraction of the embedding width (0.25 gives 192 for ViT-B).
+   *
+   * @param r the ratio, in (0, 4]
+   * @return a copy with this ratio
+   * @throws IllegalArgumentException if {@code r} is outside (0, 4]
+   */
   public Adapters ratio(double r) {
     return new Adapters(r, activation, mlpScale, blocks, zeroInitUp, hyperPrompting, hyperRatio, decoderMlpAdapter);
   }
 
+  /**
+   * The activation between the down- and up-projection of every bottleneck.
+   *
+   * @param a the activation
+   * @return a copy with this activation
+   */
   public Adapters activation(Activation a) {
     return new Adapters(ratio, a, mlpScale, blocks, zeroInitUp, hyperPrompting, hyperRatio, decoderMlpAdapter);
   }
 
-  /** The factor {@code s} of the MLP adapters ({@code x + mlp(n2) + s * MLP_Adapter(n2)}). */
+  /**
+   * The factor {@code s} of the MLP adapters ({@code x + mlp(n2) + s * MLP_Adapter(n2)}).
+   *
+   * @param s the scale
+   * @return a copy with this scale
+   * @throws IllegalArgumentException if {@code s} is not finite
+   */
   public Adapters mlpScale(double s) {
     return new Adapters(ratio, activation, s, blocks, zeroInitUp, hyperPrompting, hyperRatio, decoderMlpAdapter);
   }
 
-  /** Only these encoder blocks get adapters (default: all). */
+  /**
+   * Only these encoder blocks get adapters (default: all).
+   *
+   * @param indexes zero-based encoder block indexes; checked against the encoder depth when the graph is built
+   * @return a copy adapting only these blocks
+   * @throws IllegalArgumentException if no index is given or one is negative
+   */
   public Adapters blocks(int... indexes) {
     checkArgument(indexes.length > 0, "give at least one block index");
     for (int i : indexes) {
@@ -94,50 +122,82 @@ public final class Adapters implements ModelExtension {
         .toList()), zeroInitUp, hyperPrompting, hyperRatio, decoderMlpAdapter);
   }
 
-  /** Start the up-projections as PyTorch's default {@code nn.Linear} init, as the official code does. */
+  /**
+   * Start the up-projections as PyTorch's default {@code nn.Linear} init, as the official code does.
+   *
+   * @return a copy whose up-projections are not zero-initialised
+   */
   public Adapters pytorchInit() {
     return new Adapters(ratio, activation, mlpScale, blocks, false, hyperPrompting, hyperRatio, decoderMlpAdapter);
   }
 
-  /** Adds HyP-Adpt to every two-way block of the decoder; width {@code ratio * C} (default 0.125). */
+  /**
+   * Adds HyP-Adpt to every two-way block of the decoder; width {@code ratio * C} (default 0.125).
+   *
+   * @param on whether the decoder gets HyP-Adpt
+   * @return a copy with HyP-Adpt on or off
+   */
   public Adapters hyperPrompting(boolean on) {
     return new Adapters(ratio, activation, mlpScale, blocks, zeroInitUp, on, hyperRatio, decoderMlpAdapter);
   }
 
+  /**
+   * The HyP-Adpt width as a fraction of the decoder width (default 0.125).
+   *
+   * @param r the ratio, in (0, 1]
+   * @return a copy with this ratio
+   * @throws IllegalArgumentException if {@code r} is outside (0, 1]
+   */
   public Adapters hyperPromptRatio(double r) {
     return new Adapters(ratio, activation, mlpScale, blocks, zeroInitUp, hyperPrompting, r, decoderMlpAdapter);
   }
 
-  /** Adds an MLP adapter beside the token MLP of every two-way block of the decoder. */
+  /**
+   * Adds an MLP adapter beside the token MLP of every two-way block of the decoder.
+   *
+   * @param on whether the decoder gets MLP adapters
+   * @return a copy with decoder MLP adapters on or off
+   */
   public Adapters decoderMlpAdapter(boolean on) {
     return new Adapters(ratio, activation, mlpScale, blocks, zeroInitUp, hyperPrompting, hyperRatio, on);
   }
 
+  /** @return the bottleneck width as a fraction of the embedding width */
   public double ratio() {
     return ratio;
   }
 
+  /** @return the bottleneck activation */
   public Activation activation() {
     return activation;
   }
 
+  /** @return the factor of the MLP adapters */
   public double mlpScale() {
     return mlpScale;
   }
 
+  /** @return whether the decoder gets HyP-Adpt */
   public boolean hyperPrompting() {
     return hyperPrompting;
   }
 
+  /** @return the HyP-Adpt width as a fraction of the decoder width */
   public double hyperRatio() {
     return hyperRatio;
   }
 
+  /** @return whether the decoder gets MLP adapters */
   public boolean decoderMlpAdapter() {
     return decoderMlpAdapter;
   }
 
-  /** Whether encoder block {@code index} carries adapters. */
+  /**
+   * Whether encoder block {@code index} carries adapters.
+   *
+   * @param index a zero-based encoder block index
+   * @return true if that block is adapted
+   */
   public boolean adaptsBlock(int index) {
     return blocks == null || blocks.contains(index);
   }
@@ -145,6 +205,11 @@ public final class Adapters implements ModelExtension {
   /**
    * This configuration's bottleneck {@code D_fc2(act(D_fc1(x)))} at {@code scope} (an adapter module such as
    * {@code image_encoder.blocks.3.Depth_Adapter}), for adapters added by other modules (SD-Trans).
+   *
+   * @param scope the adapter's parameter scope
+   * @param x the input, last axis of width {@code dim}
+   * @param dim the input and output width
+   * @return the bottleneck output, same shape as {@code x}
    */
   public SDVariable bottleneck(Scope scope, SDVariable x, int dim) {
     return Bottleneck.apply(scope, x, dim, Bottleneck.hidden(dim, ratio), activation);
@@ -169,7 +234,12 @@ public final class Adapters implements ModelExtension {
         cfg.gridSize() * cfg.gridSize());
   }
 
-  /** Whether {@code name} is an adapter tensor (of any Med-SA adapter kind). */
+  /**
+   * Whether {@code name} is an adapter tensor (of any Med-SA adapter kind).
+   *
+   * @param name a state-dict key
+   * @return true if it names an adapter parameter
+   */
   public static boolean isAdapter(String name) {
     return name.contains("_Adapter.");
   }

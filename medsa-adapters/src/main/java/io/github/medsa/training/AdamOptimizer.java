@@ -17,12 +17,22 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 public final class AdamOptimizer {
   /** Hyper-parameters; PyTorch's defaults are {@code (1e-3, 0.9, 0.999, 1e-8, 0)}, Med-SA uses lr 1e-4. */
   public record Settings(double beta1, double beta2, double eps, double weightDecay) {
+    /**
+     * Validates the hyper-parameters.
+     *
+     * @param beta1 decay of the first moment, in [0, 1)
+     * @param beta2 decay of the second moment, in [0, 1)
+     * @param eps the denominator's additive term, non-negative
+     * @param weightDecay the L2 factor added to the gradient, non-negative
+     * @throws IllegalArgumentException if a beta is outside [0, 1) or eps or weight decay is negative
+     */
     public Settings {
       checkArgument(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1, "betas must be in [0, 1), got %s, %s",
           beta1, beta2);
       checkArgument(eps >= 0 && weightDecay >= 0, "eps and weight decay must be non-negative");
     }
 
+    /** @return PyTorch's defaults: betas (0.9, 0.999), eps 1e-8, no weight decay */
     public static Settings pytorchDefaults() {
       return new Settings(0.9, 0.999, 1e-8, 0);
     }
@@ -34,15 +44,28 @@ public final class AdamOptimizer {
   private final Settings settings;
   private final Map<String, State> state = new LinkedHashMap<>();
 
+  /**
+   * An optimiser with no state yet.
+   *
+   * @param settings the hyper-parameters
+   */
   public AdamOptimizer(Settings settings) {
     this.settings = settings;
   }
 
+  /** @return the hyper-parameters */
   public Settings settings() {
     return settings;
   }
 
-  /** Updates {@code params} (live arrays) in place from {@code grads} at learning rate {@code lr}. */
+  /**
+   * Updates {@code params} (live arrays) in place from {@code grads} at learning rate {@code lr}.
+   *
+   * @param params trained tensors by state-dict key, updated in place
+   * @param grads gradients by the same keys; a tensor without a gradient is not stepped
+   * @param lr the learning rate of this step
+   * @throws IllegalArgumentException if a gradient names a tensor that is not in {@code params}
+   */
   public void step(Map<String, INDArray> params, Map<String, INDArray> grads, double lr) {
     double b1 = settings.beta1();
     double b2 = settings.beta2();
@@ -72,12 +95,20 @@ public final class AdamOptimizer {
     }
   }
 
-  /** The optimiser's state by tensor name (live arrays), for checkpoints. */
+  /**
+   * The optimiser's state by tensor name (live arrays), for checkpoints.
+   *
+   * @return an unmodifiable view of the state
+   */
   public Map<String, State> state() {
     return java.util.Collections.unmodifiableMap(state);
   }
 
-  /** Restores state saved with {@link #state()}. */
+  /**
+   * Restores state saved with {@link #state()}, copying its arrays.
+   *
+   * @param saved state by tensor name; replaces all current state
+   */
   public void restore(Map<String, State> saved) {
     state.clear();
     saved.forEach((k, s) -> state.put(k, new State(s.expAvg().dup(), s.expAvgSq().dup(), s.step())));

@@ -14,23 +14,47 @@ import org.nd4j.autodiff.samediff.SameDiff;
 public record LossFunction(double bceWeight, double posWeight, double diceWeight) {
   static final double DICE_SMOOTH = 1e-5;
 
+  /**
+   * Validates the weights.
+   *
+   * @param bceWeight weight of the BCE term, non-negative
+   * @param posWeight BCE's {@code pos_weight}, positive
+   * @param diceWeight weight of the Dice term, non-negative
+   * @throws IllegalArgumentException if a weight is negative, both weights are zero or posWeight is not positive
+   */
   public LossFunction {
     checkArgument(bceWeight >= 0 && diceWeight >= 0 && bceWeight + diceWeight > 0,
         "loss weights must be non-negative and not both zero, got BCE %s, Dice %s", bceWeight, diceWeight);
     checkArgument(posWeight > 0, "pos_weight must be positive, got %s", posWeight);
   }
 
-  /** {@code BCEWithLogitsLoss(pos_weight)}: Med-SA's 2D loss with pos_weight 2. */
+  /**
+   * {@code BCEWithLogitsLoss(pos_weight)}: Med-SA's 2D loss with pos_weight 2.
+   *
+   * @param posWeight the weight of positive pixels, positive
+   * @return BCE alone
+   * @throws IllegalArgumentException if {@code posWeight} is not positive
+   */
   public static LossFunction bce(double posWeight) {
     return new LossFunction(1, posWeight, 0);
   }
 
-  /** Soft Dice + BCE (MONAI {@code DiceCELoss(sigmoid=True, squared_pred=True)}): Med-SA's 3D loss. */
+  /**
+   * Soft Dice + BCE (MONAI {@code DiceCELoss(sigmoid=True, squared_pred=True)}): Med-SA's 3D loss.
+   *
+   * @return Dice and BCE with weight 1 each, pos_weight 1
+   */
   public static LossFunction diceBce() {
     return new LossFunction(1, 1, 1);
   }
 
-  /** The scalar loss. */
+  /**
+   * The scalar loss.
+   *
+   * @param logits mask logits {@code [B, C, H, W]}
+   * @param target binary targets (0 or 1) of the same shape
+   * @return the scalar loss variable in the logits' graph
+   */
   public SDVariable build(SDVariable logits, SDVariable target) {
     SameDiff sd = logits.getSameDiff();
     SDVariable loss = null;

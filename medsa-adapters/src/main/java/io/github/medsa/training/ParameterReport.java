@@ -10,6 +10,13 @@ import java.util.function.Predicate;
  */
 public record ParameterReport(long trainable, long total, int trainableTensors, int tensors) {
 
+  /**
+   * Counts the parameters of a model (not counting the fixed Gaussian positional matrix).
+   *
+   * @param shapes tensor shapes by state-dict key
+   * @param trains which keys are trained
+   * @return the counts
+   */
   public static ParameterReport of(Map<String, long[]> shapes, Predicate<String> trains) {
     long trainable = 0;
     long total = 0;
@@ -30,7 +37,7 @@ public record ParameterReport(long trainable, long total, int trainableTensors, 
     return new ParameterReport(trainable, total, trainableTensors, tensors);
   }
 
-  /** Trainable share of all parameters, 0..1. */
+  /** @return the trainable share of all parameters, 0..1 (0 for an empty model) */
   public double trainableShare() {
     return total == 0 ? 0 : (double) trainable / total;
   }

@@ -7,7 +7,9 @@ import io.github.medsa.checkpoint.CheckpointFormatException;
  * continue as it started). {@link #setting()} names the setting, e.g. {@code epochs}.
  */
 public final class ResumeMismatchException extends CheckpointFormatException {
+  /** Serialisation version. */
   private static final long serialVersionUID = 1L;
+  /** The name of the setting that differs. */
   private final String setting;
 
   ResumeMismatchException(String setting, String message) {
@@ -15,7 +17,7 @@ public final class ResumeMismatchException extends CheckpointFormatException {
     this.setting = setting;
   }
 
-  /** The name of the setting that differs, as {@code training.json} records it (e.g. {@code schedule}). */
+  /** @return the name of the setting that differs, as {@code training.json} records it (e.g. {@code schedule}) */
   public String setting() {
     return setting;
   }

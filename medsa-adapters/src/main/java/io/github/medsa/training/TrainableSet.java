@@ -21,6 +21,12 @@ public enum TrainableSet {
     this.selects = selects;
   }
 
+  /**
+   * Whether a tensor is trained.
+   *
+   * @param tensorName a state-dict key
+   * @return true if the tensor is trained, false if frozen
+   */
   public boolean trains(String tensorName) {
     return selects.test(tensorName);
   }

@@ -51,6 +51,14 @@ public final class Trainer implements AutoCloseable {
   private boolean closed;
   private int stepsPerEpoch;
 
+  /**
+   * Builds the training graph for {@code model}; the trained tensors are copies, so the model is never changed.
+   *
+   * @param model the model to start from (stays open and owned by the caller)
+   * @param config the run's settings
+   * @throws IllegalArgumentException if the trainable set selects no tensor of the model, or the batch size is not
+   *     a multiple of the slices the model encodes together
+   */
   public Trainer(MedSA model, TrainingConfig config) {
     this.base = model;
     this.config = config;
@@ -70,46 +78,90 @@ public final class Trainer implements AutoCloseable {
     this.preprocessor = new SamPreprocessor(cfg.imageSize(), cfg.pixelMean(), cfg.pixelStd());
   }
 
+  /** @return the run's settings */
   public TrainingConfig config() {
     return config;
   }
 
-  /** Trainable and total parameter counts of this run. */
+  /** @return trainable and total parameter counts of this run */
   public ParameterReport parameters() {
     return ParameterReport.of(SamParameters.shapes(base.config(), base.extension()), config.trainable()::trains);
   }
 
-  /** Optimiser steps taken so far (over all epochs, including before a resume). */
+  /** @return optimiser steps taken so far (over all epochs, including before a resume) */
   public long step() {
     return step;
   }
 
-  /** The loss of every step taken so far. */
+  /** @return the loss of every step taken so far, in step order */
   public List<Double> losses() {
     return List.copyOf(losses);
   }
 
-  /** Steps per epoch for a dataset of {@code n} samples (the last batch may be smaller). */
+  /**
+   * Steps per epoch for a dataset of {@code n} samples (the last batch may be smaller).
+   *
+   * @param n the number of samples
+   * @return {@code ceil(n / batchSize)}
+   */
   public int stepsPerEpoch(int n) {
     return (n + config.batchSize() - 1) / config.batchSize();
   }
 
-  /** Trains until {@link TrainingConfig#epochs()} are complete (continuing where a resumed run stopped). */
+  /**
+   * Trains until {@link TrainingConfig#epochs()} are complete (continuing where a resumed run stopped).
+   *
+   * @param data the training samples
+   * @param listener told about every step
+   * @return the loss of every step taken so far
+   * @throws IllegalArgumentException if there is nothing to train on or the steps per epoch differ from the
+   *     saved run's
+   * @throws IllegalStateException if the trainer or its model is closed
+   */
   public List<Double> fit(SegmentationDataset data, TrainingListener listener) {
     return fit(TrainingSteps.of(data, config), listener);
   }
 
-  /** Trains until {@code untilStep} steps are done in all (at most the configured epochs); returns all losses. */
+  /**
+   * Trains until {@code untilStep} steps are done in all (at most the configured epochs); returns all losses.
+   *
+   * @param data the training samples
+   * @param listener told about every step
+   * @param untilStep the total step count to stop at
+   * @return the loss of every step taken so far
+   * @throws IllegalArgumentException if there is nothing to train on or the steps per epoch differ from the
+   *     saved run's
+   * @throws IllegalStateException if the trainer or its model is closed
+   */
   public List<Double> fit(SegmentationDataset data, TrainingListener listener, long untilStep) {
     return fit(TrainingSteps.of(data, config), listener, untilStep);
   }
 
-  /** Trains on any source of steps (volume chunks, for one) until the configured epochs are complete. */
+  /**
+   * Trains on any source of steps (volume chunks, for one) until the configured epochs are complete.
+   *
+   * @param steps the source of each step's samples and prompts
+   * @param listener told about every step
+   * @return the loss of every step taken so far
+   * @throws IllegalArgumentException if there is nothing to train on or the steps per epoch differ from the
+   *     saved run's
+   * @throws IllegalStateException if the trainer or its model is closed
+   */
   public List<Double> fit(TrainingSteps steps, TrainingListener listener) {
     return fit(steps, listener, Long.MAX_VALUE);
   }
 
-  /** Trains on {@code steps} until {@code untilStep} steps are done in all (at most the configured epochs). */
+  /**
+   * Trains on {@code steps} until {@code untilStep} steps are done in all (at most the configured epochs).
+   *
+   * @param steps the source of each step's samples and prompts
+   * @param listener told about every step
+   * @param untilStep the total step count to stop at
+   * @return the loss of every step taken so far
+   * @throws IllegalArgumentException if there is nothing to train on or the steps per epoch differ from the
+   *     saved run's
+   * @throws IllegalStateException if the trainer or its model is closed
+   */
   public List<Double> fit(TrainingSteps steps, TrainingListener listener, long untilStep) {
     int perEpoch = steps.stepsPerEpoch();
     checkArgument(perEpoch > 0, "nothing to train on: no steps per epoch");
@@ -134,6 +186,14 @@ public final class Trainer implements AutoCloseable {
    * layouts (clicks vs box) run as sub-batches whose losses and gradients are combined with their share of the
    * batch, which equals the mean over the whole batch. Models that encode whole chunks together (SD-Trans) cannot
    * split a batch: mixed layouts there run as one batch with prompts padded by {@link PromptTokens#padded}.
+   *
+   * @param samples the images and masks of the step
+   * @param prompts one prompt per sample, in input-image pixel coordinates
+   * @param lr the learning rate of this step
+   * @return the step's loss (before the update)
+   * @throws IllegalArgumentException if the lists are empty or differ in size, or the batch is not a whole
+   *     number of chunks of a chunked model
+   * @throws IllegalStateException if the trainer or its model is closed
    */
   public double step(List<Sample> samples, List<Prompt> prompts, double lr) {
     checkOpen();
@@ -199,6 +259,9 @@ public final class Trainer implements AutoCloseable {
   /**
    * Every tensor of the model with the trained values: copies of the trained ones, the starting model's own
    * arrays for the frozen ones.
+   *
+   * @return every tensor by state-dict key
+   * @throws IllegalStateException if the trainer or its model is closed
    */
   public StateDict weights() {
     checkOpen();
@@ -207,14 +270,20 @@ public final class Trainer implements AutoCloseable {
     return StateDict.of(all);
   }
 
-  /** The trained tensors only (official names), as a checkpoint of the trained part holds them. */
+  /** @return copies of the trained tensors only (official names), as a checkpoint of the trained part holds them */
   public StateDict trainedTensors() {
     Map<String, INDArray> t = new LinkedHashMap<>();
     graph.trainableNames().forEach(n -> t.put(n, graph.tensor(n).dup()));
     return StateDict.of(t);
   }
 
-  /** An inference model with the trained weights, owning copies of every tensor (close it on its own). */
+  /**
+   * An inference model with the trained weights, owning copies of every tensor (close it on its own).
+   *
+   * @return the new model
+   * @throws IOException if the model cannot be built from the weights
+   * @throws IllegalStateException if the trainer or its model is closed
+   */
   public MedSA toModel() throws IOException {
     checkOpen();
     Map<String, INDArray> copies = new LinkedHashMap<>();
@@ -223,7 +292,7 @@ public final class Trainer implements AutoCloseable {
     return MedSA.builder().config(base.config()).adapters(base.extension()).weights(StateDict.of(copies)).build();
   }
 
-  /** Whether {@link #close()} has run. */
+  /** @return whether {@link #close()} has run */
   public boolean isClosed() {
     return closed;
   }
@@ -247,7 +316,12 @@ public final class Trainer implements AutoCloseable {
     checkState(!base.isClosed(), "the MedSA model this trainer trains is closed (close the trainer first)");
   }
 
-  /** Saves the trained tensors, the optimiser state and the position in the run to {@code dir}. */
+  /**
+   * Saves the trained tensors, the optimiser state and the position in the run to {@code dir}.
+   *
+   * @param dir the folder to write (created if missing)
+   * @throws IOException if a file cannot be written
+   */
   public void save(Path dir) throws IOException {
     TrainingCheckpoint.save(dir, this);
   }
@@ -255,6 +329,13 @@ public final class Trainer implements AutoCloseable {
   /**
    * Continues a run saved with {@link #save}: {@code model} and {@code config} must be those of the saved run
    * (the same base weights and seed); the result continues exactly as if never interrupted.
+   *
+   * @param model the model the saved run started from
+   * @param config the saved run's settings
+   * @param dir the folder written by {@link #save}
+   * @return the trainer, positioned after the saved step
+   * @throws IOException if the checkpoint cannot be read or is malformed
+   * @throws ResumeMismatchException if a setting differs from the saved run's
    */
   public static Trainer resume(MedSA model, TrainingConfig config, Path dir) throws IOException {
     Trainer t = new Trainer(model, config);

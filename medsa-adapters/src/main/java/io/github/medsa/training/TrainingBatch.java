@@ -11,6 +11,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * padded, one prompt per image (image b is decoded with prompt b), targets {@code [B, 1, o, o]} in 0..1.
  */
 public record TrainingBatch(INDArray images, PromptTokens prompts, INDArray targets) {
+  /**
+   * Checks the shapes.
+   *
+   * @param images normalised, padded images {@code [B, 3, S, S]}
+   * @param prompts one prompt per image, in the model's {@code S x S} frame
+   * @param targets binary targets {@code [B, 1, o, o]}
+   * @throws IllegalArgumentException if a shape is wrong or the batch sizes differ
+   */
   public TrainingBatch {
     long b = images.size(0);
     checkArgument(images.rank() == 4 && images.size(1) == 3, "images must be [B, 3, S, S], got %s",
@@ -21,6 +29,7 @@ public record TrainingBatch(INDArray images, PromptTokens prompts, INDArray targ
         Arrays.toString(targets.shape()));
   }
 
+  /** @return the batch size B */
   public int size() {
     return (int) images.size(0);
   }

@@ -43,11 +43,17 @@ public final class TrainingGraph implements AutoCloseable {
   static final String IN_COORDS = "train.point_coords";
   static final String IN_KINDS = "train.point_kinds";
   static final String IN_TARGETS = "train.targets";
+  /** Output name of the scalar loss. */
   public static final String LOSS = "loss";
+  /** Output name of the first mask's low-res logits {@code [B, 1, m, m]} (m = 256 for SAM). */
   public static final String LOW_RES_LOGITS = "low_res_logits";
+  /** Output name of the first mask's predicted IoU {@code [B, 1]}. */
   public static final String IOU = "iou_predictions";
+  /** Output name of the image encoder's embeddings {@code [B, C, g, g]}. */
   public static final String IMAGE_EMBEDDINGS = "image_embeddings";
+  /** Output name of the prompt encoder's sparse embeddings {@code [B, N, C]}. */
   public static final String SPARSE = "sparse_embeddings";
+  /** Output name of the prompt encoder's dense embeddings {@code [B, C, g, g]}. */
   public static final String DENSE = "dense_embeddings";
   /** The name under which SameDiff keeps the backward graph. */
   private static final String GRADIENT_FUNCTION = "grad";
@@ -70,8 +76,16 @@ public final class TrainingGraph implements AutoCloseable {
   }
 
   /**
+   * Builds the forward graph and its loss; trainable tensors become SameDiff variables, frozen ones constants.
+   *
+   * @param cfg the model's configuration
+   * @param extension the adapters or other extension of the model
    * @param weights every tensor of the model (SAM and the extension's)
-   * @param outSize side of the targets the low-res logits are resized to
+   * @param trainable which tensors are trained
+   * @param loss the loss on the low-res logits resized to {@code outSize}
+   * @param outSize side of the targets the low-res logits are resized to, in pixels
+   * @return the graph (close it)
+   * @throws IllegalArgumentException if {@code outSize} is not positive
    */
   public static TrainingGraph build(SamConfig cfg, ModelExtension extension, StateDict weights,
       Predicate<String> trainable, LossFunction loss, int outSize) {
@@ -119,34 +133,60 @@ public final class TrainingGraph implements AutoCloseable {
     return rows.reshape(-1, 1, o, o);
   }
 
+  /** @return the model's configuration */
   public SamConfig config() {
     return cfg;
   }
 
-  /** Names of the trainable tensors, in graph order. */
+  /** @return names of the trainable tensors, in graph order */
   public List<String> trainableNames() {
     return trainable;
   }
 
-  /** Whether the graph uses tensor {@code name} (the mask-input branch, for one, is not part of training). */
+  /**
+   * Whether the graph uses tensor {@code name} (the mask-input branch, for one, is not part of training).
+   *
+   * @param name a state-dict key
+   * @return true if the graph holds it
+   */
   public boolean hasTensor(String name) {
     return sd.hasVariable(name);
   }
 
-  /** The current value of a tensor (trainable or frozen); the live array, not a copy. */
+  /**
+   * The current value of a tensor (trainable or frozen); the live array, not a copy.
+   *
+   * @param name a state-dict key
+   * @return the live array
+   * @throws IllegalArgumentException if the graph has no such tensor
+   * @throws IllegalStateException if the graph is closed
+   */
   public INDArray tensor(String name) {
     checkOpen();
     checkArgument(sd.hasVariable(name), "no tensor %s in the training graph", name);
     return sd.getArrForVarName(name);
   }
 
-  /** Graph outputs by name ({@link #LOSS}, {@link #LOW_RES_LOGITS}, ...). */
+  /**
+   * Graph outputs by name ({@link #LOSS}, {@link #LOW_RES_LOGITS}, ...).
+   *
+   * @param batch the inputs
+   * @param outputs output names
+   * @return the outputs by name
+   * @throws IllegalStateException if the graph is closed
+   */
   public synchronized Map<String, INDArray> forward(TrainingBatch batch, String... outputs) {
     checkOpen();
     return forwardMemory.run(() -> sd.output(placeholders(batch), outputs));
   }
 
-  /** The loss and the gradient of every trainable tensor that the loss depends on. */
+  /**
+   * The loss and the gradient of every trainable tensor that the loss depends on.
+   *
+   * @param batch the inputs
+   * @return the loss and the gradients by tensor name
+   * @throws IllegalStateException if the graph is closed
+   */
   public synchronized Gradients gradients(TrainingBatch batch) {
     checkOpen();
     if (sd.getFunction(GRADIENT_FUNCTION) == null) {
@@ -171,7 +211,7 @@ public final class TrainingGraph implements AutoCloseable {
     return new Gradients(loss, present);
   }
 
-  /** Sessions the forward and gradient graphs hold between calls: 0, however many threads have called. */
+  /** @return sessions the forward and gradient graphs hold between calls: 0, however many threads have called */
   public synchronized int sessionCount() {
     return forwardMemory.sessionCount() + (backwardMemory == null ? 0 : backwardMemory.sessionCount());
   }

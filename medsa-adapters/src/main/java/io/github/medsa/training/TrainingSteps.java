@@ -11,14 +11,34 @@ import java.util.List;
  * reproducible from its seed and can resume anywhere. Images are decoded with their own prompts, in order.
  */
 public interface TrainingSteps {
-  /** The samples of one step and one prompt per sample. */
+  /**
+   * The samples of one step and one prompt per sample.
+   *
+   * @param samples the step's samples
+   * @param prompts one prompt per sample, in the sample's pixel coordinates
+   */
   record Step(List<Sample> samples, List<Prompt> prompts) {}
 
+  /** @return the number of steps in every epoch */
   int stepsPerEpoch();
 
+  /**
+   * The samples and prompts of one step.
+   *
+   * @param epoch the 0-based epoch
+   * @param index the 0-based step within the epoch, below {@link #stepsPerEpoch()}
+   * @return the step
+   */
   Step step(int epoch, int index);
 
-  /** Seeded shuffled batches of a 2D dataset, prompts simulated from each sample's mask. */
+  /**
+   * Seeded shuffled batches of a 2D dataset, prompts simulated from each sample's mask.
+   *
+   * @param data the samples
+   * @param config the batch size, seed, shuffle and prompt simulator of the run
+   * @return the steps
+   * @throws IllegalArgumentException if the dataset is empty
+   */
   static TrainingSteps of(SegmentationDataset data, TrainingConfig config) {
     if (data.size() == 0) {
       throw new IllegalArgumentException("empty dataset");

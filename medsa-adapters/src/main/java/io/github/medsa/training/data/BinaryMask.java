@@ -17,6 +17,15 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public record BinaryMask(int height, int width, boolean[] data) {
 
+  /**
+   * Checks and copies the pixels.
+   *
+   * @param height rows, positive
+   * @param width columns, positive
+   * @param data {@code height * width} row-major pixels, copied
+   * @throws IllegalArgumentException if a dimension is not positive or the length is not {@code height * width}
+   * @throws NullPointerException if {@code data} is null
+   */
   public BinaryMask {
     checkArgument(height > 0 && width > 0, "mask must have positive height and width, got %s x %s", height, width);
     checkNotNull(data, "data");
@@ -30,6 +39,14 @@ public record BinaryMask(int height, int width, boolean[] data) {
    * Binarises a row-major label image: pixel i is foreground when {@code foreground.test(labels[i])}.
    *
    * <pre>{@code BinaryMask thalamus = BinaryMask.fromLabels(aal, 128, 128, v -> v == 77 || v == 78);}</pre>
+   *
+   * @param labels {@code height * width} row-major labels
+   * @param height rows, positive
+   * @param width columns, positive
+   * @param foreground which labels are foreground
+   * @return the binary mask
+   * @throws IllegalArgumentException if a dimension is not positive or the length is not {@code height * width}
+   * @throws NullPointerException if {@code labels} or {@code foreground} is null
    */
   public static BinaryMask fromLabels(int[] labels, int height, int width, IntPredicate foreground) {
     checkNotNull(labels, "labels");
@@ -45,20 +62,27 @@ public record BinaryMask(int height, int width, boolean[] data) {
     return new BinaryMask(height, width, out);
   }
 
-  /** A copy of the row-major pixels. */
+  /** @return a copy of the row-major pixels */
   @Override
   public boolean[] data() {
     return data.clone();
   }
 
-  /** Whether pixel (row {@code y}, column {@code x}) is foreground. */
+  /**
+   * Whether pixel (row {@code y}, column {@code x}) is foreground.
+   *
+   * @param y the row, in [0, height)
+   * @param x the column, in [0, width)
+   * @return true for foreground
+   * @throws IndexOutOfBoundsException if {@code y} or {@code x} is outside the mask
+   */
   public boolean get(int y, int x) {
     checkElementIndex(y, height, "y");
     checkElementIndex(x, width, "x");
     return data[y * width + x];
   }
 
-  /** The number of foreground pixels. */
+  /** @return the number of foreground pixels */
   public int count() {
     int n = 0;
     for (boolean b : data) {
@@ -69,6 +93,7 @@ public record BinaryMask(int height, int width, boolean[] data) {
     return n;
   }
 
+  /** @return true if no pixel is foreground */
   public boolean isEmpty() {
     return count() == 0;
   }
@@ -76,6 +101,8 @@ public record BinaryMask(int height, int width, boolean[] data) {
   /**
    * The tight box around the foreground as {@code {x0, y0, x1, y1}}, inclusive pixel indices (a single pixel at
    * column 3, row 5 gives {@code {3, 5, 3, 5}}); empty when there is no foreground.
+   *
+   * @return the box, or empty
    */
   public Optional<int[]> boundingBox() {
     int x0 = Integer.MAX_VALUE;
@@ -113,7 +140,7 @@ public record BinaryMask(int height, int width, boolean[] data) {
     return out;
   }
 
-  /** A new {@code [height, width]} FLOAT array of 0 and 1. */
+  /** @return a new {@code [height, width]} FLOAT array of 0 and 1 */
   public INDArray toINDArray() {
     float[] values = new float[data.length];
     for (int i = 0; i < data.length; i++) {

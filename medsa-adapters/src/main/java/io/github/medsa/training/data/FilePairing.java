@@ -20,28 +20,49 @@ import java.util.function.UnaryOperator;
  */
 public interface FilePairing {
 
-  /** The mask file name for {@code imageFileName}, or empty when that file is not an image of this pairing. */
+  /**
+   * The mask file name for {@code imageFileName}, or empty when that file is not an image of this pairing.
+   *
+   * @param imageFileName a file name (no directory)
+   * @return the mask's file name, or empty
+   */
   Optional<String> maskName(String imageFileName);
 
-  /** Whether {@code fileName} is a mask of this pairing. */
+  /**
+   * Whether {@code fileName} is a mask of this pairing.
+   *
+   * @param fileName a file name (no directory)
+   * @return true if it is a mask
+   */
   boolean isMask(String fileName);
 
-  /** The sample id of an image; by default its file name without the extension. */
+  /**
+   * The sample id of an image; by default its file name without the extension.
+   *
+   * @param imageFileName the image's file name
+   * @return the sample id
+   */
   default String sampleId(String imageFileName) {
     return stripExtension(imageFileName);
   }
 
-  /** Whether images and masks can be told apart by name, i.e. may live in one folder. */
+  /** @return whether images and masks can be told apart by name, i.e. may live in one folder */
   default boolean allowsSharedFolder() {
     return false;
   }
 
-  /** Image and mask carry the same file name, in two folders. */
+  /** @return the pairing where image and mask carry the same file name, in two folders */
   static FilePairing sameName() {
     return mapping(UnaryOperator.identity());
   }
 
-  /** The mask of image {@code name} is {@code toMask.apply(name)}; every file of the masks folder is a mask. */
+  /**
+   * The mask of image {@code name} is {@code toMask.apply(name)}; every file of the masks folder is a mask.
+   *
+   * @param toMask image file name to mask file name
+   * @return the pairing
+   * @throws NullPointerException if {@code toMask} is null
+   */
   static FilePairing mapping(UnaryOperator<String> toMask) {
     checkNotNull(toMask, "toMask");
     return new FilePairing() {
@@ -65,6 +86,12 @@ public interface FilePairing {
   /**
    * Images named {@code imagePrefix + stem}, masks {@code maskPrefix + stem}; both may share a folder. The
    * prefixes must differ and neither may start with the other (else a name could be both).
+   *
+   * @param imagePrefix the images' file name prefix
+   * @param maskPrefix the masks' file name prefix
+   * @return the pairing
+   * @throws NullPointerException if a prefix is null
+   * @throws IllegalArgumentException if one prefix starts with the other
    */
   static FilePairing byStem(String imagePrefix, String maskPrefix) {
     checkNotNull(imagePrefix, "imagePrefix");

@@ -24,12 +24,18 @@ public final class MaskRule implements IntPredicate {
     this.description = description;
   }
 
-  /** Foreground where the value is greater than 0. */
+  /** @return the rule: foreground where the value is greater than 0 */
   public static MaskRule nonZero() {
     return new MaskRule(v -> v > 0, "value > 0");
   }
 
-  /** Foreground where the value is one of {@code values}. */
+  /**
+   * Foreground where the value is one of {@code values}.
+   *
+   * @param values the foreground label values
+   * @return the rule
+   * @throws IllegalArgumentException if no value is given
+   */
   public static MaskRule labels(int... values) {
     checkNotNull(values, "values");
     checkArgument(values.length > 0, "labels(...) needs at least one label value");
@@ -38,12 +44,24 @@ public final class MaskRule implements IntPredicate {
     return new MaskRule(v -> Arrays.binarySearch(sorted, v) >= 0, "value in " + Arrays.toString(sorted));
   }
 
-  /** Foreground where the value is at least {@code t}. */
+  /**
+   * Foreground where the value is at least {@code t}.
+   *
+   * @param t the smallest foreground value
+   * @return the rule
+   */
   public static MaskRule threshold(int t) {
     return new MaskRule(v -> v >= t, "value >= " + t);
   }
 
-  /** Any other rule, with a description used in messages. */
+  /**
+   * Any other rule, with a description used in messages.
+   *
+   * @param description what the rule tests, for messages
+   * @param foreground which values are foreground
+   * @return the rule
+   * @throws NullPointerException if an argument is null
+   */
   public static MaskRule of(String description, IntPredicate foreground) {
     checkNotNull(foreground, "foreground");
     return new MaskRule(foreground, checkNotNull(description, "description"));

@@ -53,11 +53,12 @@ public final class PromptSimulator {
     this.clicksWithBox = b.clicksWithBox;
   }
 
-  /** One positive click, no negative click, no box. */
+  /** @return the simulator of one positive click, no negative click, no box */
   public static PromptSimulator defaults() {
     return builder().build();
   }
 
+  /** @return a builder with the defaults (see {@link Builder}) */
   public static Builder builder() {
     return new Builder();
   }
@@ -67,6 +68,11 @@ public final class PromptSimulator {
    * {@code mix(mix(mix(seed) + epoch) + index)} where {@code mix(z)} is one SplitMix64 step, i.e. the
    * Stafford variant 13 finaliser of {@code z + 0x9E3779B97F4A7C15} (shifts 30, 27, 31; multipliers
    * {@code 0xBF58476D1CE4E5B9}, {@code 0x94D049BB133111EB}). Pure function of its arguments.
+   *
+   * @param seed the run's seed
+   * @param epoch the 0-based epoch
+   * @param index the sample's index in the dataset, or -1 for the epoch's shuffle
+   * @return the derived seed
    */
   public static long sampleSeed(long seed, int epoch, int index) {
     return mix(mix(mix(seed) + epoch) + index);
@@ -75,6 +81,12 @@ public final class PromptSimulator {
    * The order in which one epoch visits {@code n} items: {@code 0..n-1}, shuffled when {@code shuffle} by
    * Fisher-Yates (for i = n-1..1) with {@code new SplittableRandom(sampleSeed(seed, epoch, -1))}. Shared by every
    * source of training steps so that one seed fixes the data order everywhere.
+   *
+   * @param n the number of items
+   * @param seed the run's seed
+   * @param epoch the 0-based epoch
+   * @param shuffle whether to shuffle (else {@code 0..n-1} in order)
+   * @return a permutation of {@code 0..n-1}
    */
   public static int[] epochOrder(int n, long seed, int epoch, boolean shuffle) {
     int[] order = new int[n];
@@ -101,17 +113,40 @@ public final class PromptSimulator {
     return z ^ (z >>> 31);
   }
 
-  /** The prompt of sample {@code index} in {@code epoch}: {@code simulate(mask, sampleSeed(seed, epoch, index))}. */
+  /**
+   * The prompt of sample {@code index} in {@code epoch}: {@code simulate(mask, sampleSeed(seed, epoch, index))}.
+   *
+   * @param mask the sample's ground-truth mask
+   * @param seed the run's seed
+   * @param epoch the 0-based epoch
+   * @param index the sample's index in the dataset
+   * @return the prompt, in the mask's pixel coordinates (x = column, y = row)
+   * @throws NullPointerException if {@code mask} is null
+   */
   public Prompt simulate(BinaryMask mask, long seed, int epoch, int index) {
     return simulate(mask, sampleSeed(seed, epoch, index));
   }
 
-  /** {@code simulate(mask, new SplittableRandom(seed))}. */
+  /**
+   * {@code simulate(mask, new SplittableRandom(seed))}.
+   *
+   * @param mask the ground-truth mask
+   * @param seed the seed of the draws
+   * @return the prompt, in the mask's pixel coordinates (x = column, y = row)
+   * @throws NullPointerException if {@code mask} is null
+   */
   public Prompt simulate(BinaryMask mask, long seed) {
     return simulate(mask, new SplittableRandom(seed));
   }
 
-  /** Draws one prompt from {@code rnd} (see the class comment for the order of draws). */
+  /**
+   * Draws one prompt from {@code rnd} (see the class comment for the order of draws).
+   *
+   * @param mask the ground-truth mask
+   * @param rnd the source of the draws, advanced
+   * @return the prompt, in the mask's pixel coordinates (x = column, y = row)
+   * @throws NullPointerException if an argument is null
+   */
   public Prompt simulate(BinaryMask mask, SplittableRandom rnd) {
     checkNotNull(mask, "mask");
     checkNotNull(rnd, "rnd");
@@ -166,22 +201,27 @@ public final class PromptSimulator {
     return Math.max(0, Math.min(max, v));
   }
 
+  /** @return positive clicks per prompt */
   public int positiveClicks() {
     return positiveClicks;
   }
 
+  /** @return negative clicks per prompt */
   public int negativeClicks() {
     return negativeClicks;
   }
 
+  /** @return the chance, per sample, of a box instead of clicks */
   public double boxProbability() {
     return boxProbability;
   }
 
+  /** @return the maximum shift in pixels of each box edge */
   public int boxJitter() {
     return boxJitter;
   }
 
+  /** @return whether a sample that gets a box also gets the clicks */
   public boolean clicksWithBox() {
     return clicksWithBox;
   }
@@ -203,43 +243,80 @@ public final class PromptSimulator {
 
     private Builder() {}
 
+    /**
+     * Positive clicks (inside the mask) per prompt.
+     *
+     * @param n the count, non-negative
+     * @return this builder
+     * @throws IllegalArgumentException if {@code n} is negative
+     */
     public Builder positiveClicks(int n) {
       checkArgument(n >= 0, "positiveClicks must be >= 0, got %s", n);
       positiveClicks = n;
       return this;
     }
 
+    /**
+     * Negative clicks (outside the mask) per prompt.
+     *
+     * @param n the count, non-negative
+     * @return this builder
+     * @throws IllegalArgumentException if {@code n} is negative
+     */
     public Builder negativeClicks(int n) {
       checkArgument(n >= 0, "negativeClicks must be >= 0, got %s", n);
       negativeClicks = n;
       return this;
     }
 
-    /** Every sample gets a box ({@code boxProbability(1)}). */
+    /** @return this builder, where every sample gets a box ({@code boxProbability(1)}) */
     public Builder box() {
       return boxProbability(1);
     }
 
-    /** The chance, per sample, of a box instead of clicks; 0 (clicks only) to 1 (boxes only). */
+    /**
+     * The chance, per sample, of a box instead of clicks; 0 (clicks only) to 1 (boxes only).
+     *
+     * @param p the probability, in [0, 1]
+     * @return this builder
+     * @throws IllegalArgumentException if {@code p} is outside [0, 1]
+     */
     public Builder boxProbability(double p) {
       checkArgument(p >= 0 && p <= 1, "boxProbability must be in [0, 1], got %s", p);
       boxProbability = p;
       return this;
     }
 
-    /** Maximum shift in pixels of each box edge (uniform integer in [-j, +j]); 0 = the tight box. */
+    /**
+     * Maximum shift in pixels of each box edge (uniform integer in [-j, +j]); 0 = the tight box.
+     *
+     * @param j the jitter in pixels, non-negative
+     * @return this builder
+     * @throws IllegalArgumentException if {@code j} is negative
+     */
     public Builder boxJitter(int j) {
       checkArgument(j >= 0, "boxJitter must be >= 0, got %s", j);
       boxJitter = j;
       return this;
     }
 
-    /** Whether a sample that gets a box also gets the clicks. */
+    /**
+     * Whether a sample that gets a box also gets the clicks.
+     *
+     * @param v true to add the clicks to a box
+     * @return this builder
+     */
     public Builder clicksWithBox(boolean v) {
       clicksWithBox = v;
       return this;
     }
 
+    /**
+     * Checks the settings and builds the simulator.
+     *
+     * @return the simulator
+     * @throws IllegalArgumentException if clicks are used but both click counts are 0
+     */
     public PromptSimulator build() {
       checkArgument(boxProbability == 1 || positiveClicks + negativeClicks > 0,
           "clicks are used (boxProbability %s < 1) but positiveClicks and negativeClicks are both 0",

@@ -51,13 +51,28 @@ public final class SegmentationDataset {
     this.samples = ImmutableList.copyOf(samples);
   }
 
-  /** The given samples, in order (may be empty). */
+  /**
+   * The given samples, in order (may be empty).
+   *
+   * @param samples the samples, copied
+   * @return the dataset
+   * @throws NullPointerException if {@code samples} is null
+   */
   public static SegmentationDataset fromMemory(List<Sample> samples) {
     checkNotNull(samples, "samples");
     return new SegmentationDataset(samples);
   }
 
-  /** Images and masks of the same file name in two folders ({@link FilePairing#sameName()}). */
+  /**
+   * Images and masks of the same file name in two folders ({@link FilePairing#sameName()}).
+   *
+   * @param images the images folder
+   * @param masks the masks folder
+   * @param rule which mask values are foreground
+   * @return the samples, sorted by image file name
+   * @throws IOException naming the file, if a folder is missing, a file is unpaired or unreadable, or an image
+   *     and its mask differ in size
+   */
   public static SegmentationDataset fromFolders(Path images, Path masks, MaskRule rule) throws IOException {
     return fromFolders(images, masks, rule, FilePairing.sameName());
   }
@@ -65,6 +80,15 @@ public final class SegmentationDataset {
   /**
    * Reads every image of {@code images} with its mask from {@code masks} (which may be the same folder when the
    * pairing tells images and masks apart, e.g. {@code byStem("img_", "lab_")}).
+   *
+   * @param images the images folder
+   * @param masks the masks folder
+   * @param rule which mask values are foreground
+   * @param pairing how image and mask file names correspond
+   * @return the samples, sorted by image file name
+   * @throws IOException naming the file, if a folder is missing, a file is unpaired or unreadable, or an image
+   *     and its mask differ in size
+   * @throws NullPointerException if an argument is null
    */
   public static SegmentationDataset fromFolders(Path images, Path masks, MaskRule rule, FilePairing pairing)
       throws IOException {
@@ -182,20 +206,35 @@ public final class SegmentationDataset {
     return BinaryMask.fromLabels(labels, h, w, rule);
   }
 
+  /** @return the number of samples */
   public int size() {
     return samples.size();
   }
 
+  /**
+   * One sample.
+   *
+   * @param i the 0-based index
+   * @return the sample
+   * @throws IndexOutOfBoundsException if {@code i} is outside {@code [0, size)}
+   */
   public Sample get(int i) {
     checkElementIndex(i, samples.size(), "sample index");
     return samples.get(i);
   }
 
+  /** @return every sample, in order (immutable) */
   public List<Sample> samples() {
     return samples;
   }
 
-  /** The samples at {@code indices}, in that order (repeats allowed). */
+  /**
+   * The samples at {@code indices}, in that order (repeats allowed).
+   *
+   * @param indices 0-based sample indices
+   * @return the subset
+   * @throws IndexOutOfBoundsException if an index is outside {@code [0, size)}
+   */
   public SegmentationDataset subset(List<Integer> indices) {
     checkNotNull(indices, "indices");
     List<Sample> out = new ArrayList<>(indices.size());
@@ -205,7 +244,12 @@ public final class SegmentationDataset {
     return new SegmentationDataset(out);
   }
 
-  /** The samples whose index satisfies {@code byIndex} ({@link Split#selected()}) and the others, order kept. */
+  /**
+   * The samples whose index satisfies {@code byIndex} ({@link Split#selected()}) and the others, order kept.
+   *
+   * @param byIndex tests a 0-based sample index
+   * @return the two parts
+   */
   public Split split(IntPredicate byIndex) {
     checkNotNull(byIndex, "byIndex");
     List<Sample> yes = new ArrayList<>();
@@ -216,13 +260,23 @@ public final class SegmentationDataset {
     return new Split(new SegmentationDataset(yes), new SegmentationDataset(no));
   }
 
-  /** The samples satisfying {@code keep} (e.g. by id), order kept. */
+  /**
+   * The samples satisfying {@code keep} (e.g. by id), order kept.
+   *
+   * @param keep which samples to keep
+   * @return the filtered dataset
+   */
   public SegmentationDataset filter(Predicate<Sample> keep) {
     checkNotNull(keep, "keep");
     return new SegmentationDataset(samples.stream().filter(keep).toList());
   }
 
-  /** The two parts of {@link #split(IntPredicate)}. */
+  /**
+   * The two parts of {@link #split(IntPredicate)}.
+   *
+   * @param selected the samples whose index was selected
+   * @param rest the others
+   */
   public record Split(SegmentationDataset selected, SegmentationDataset rest) {}
 
   /**
@@ -230,6 +284,13 @@ public final class SegmentationDataset {
    * {@code i = n-1 .. 1}: swap {@code i} with {@code j = rnd.nextInt(i + 1)}) using
    * {@code new SplittableRandom(PromptSimulator.sampleSeed(seed, epoch, -1))}, then cut into consecutive
    * batches of {@code batchSize}; the last, smaller batch is kept. The same (seed, epoch) gives the same lists.
+   *
+   * @param batchSize samples per batch, positive
+   * @param seed the run's seed
+   * @param epoch the 0-based epoch
+   * @param shuffle whether to shuffle the order
+   * @return the index lists
+   * @throws IllegalArgumentException if {@code batchSize} is not positive
    */
   public List<List<Integer>> batches(int batchSize, long seed, int epoch, boolean shuffle) {
     checkArgument(batchSize > 0, "batch size must be positive, got %s", batchSize);
@@ -246,7 +307,13 @@ public final class SegmentationDataset {
     return List.copyOf(out);
   }
 
-  /** The samples of one index list. */
+  /**
+   * The samples of one index list.
+   *
+   * @param indices 0-based sample indices
+   * @return the batch
+   * @throws IndexOutOfBoundsException if an index is outside {@code [0, size)}
+   */
   public Batch batch(List<Integer> indices) {
     checkNotNull(indices, "indices");
     List<Sample> out = new ArrayList<>(indices.size());
@@ -256,7 +323,16 @@ public final class SegmentationDataset {
     return new Batch(indices, out);
   }
 
-  /** {@link #batches} of one epoch as {@link Batch}es. */
+  /**
+   * {@link #batches} of one epoch as {@link Batch}es.
+   *
+   * @param batchSize samples per batch, positive
+   * @param seed the run's seed
+   * @param epoch the 0-based epoch
+   * @param shuffle whether to shuffle the order
+   * @return the batches
+   * @throws IllegalArgumentException if {@code batchSize} is not positive
+   */
   public List<Batch> epoch(int batchSize, long seed, int epoch, boolean shuffle) {
     return batches(batchSize, seed, epoch, shuffle).stream().map(this::batch).toList();
   }
