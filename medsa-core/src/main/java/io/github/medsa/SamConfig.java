@@ -63,6 +63,29 @@ public record SamConfig(
   /**
    * Validates the sizes and copies the arrays and lists.
    *
+   * @param imageSize encoder input side in pixels (the model-input frame), a multiple of {@code patchSize}
+   * @param pretrainImageSize side the checkpoint was trained at, in pixels; fixes the {@code pos_embed} grid
+   * @param patchSize side of the encoder patches in pixels
+   * @param encoderEmbedDim encoder token width
+   * @param encoderDepth number of encoder blocks
+   * @param encoderNumHeads encoder attention heads
+   * @param mlpRatio encoder MLP width relative to the token width
+   * @param globalAttnIndexes 0-based encoder blocks with global attention
+   * @param windowSize attention window side of the other blocks, in tokens
+   * @param encoderLayerNormEps encoder LayerNorm epsilon
+   * @param promptEmbedDim width of prompt tokens and of the embedding the decoder sees
+   * @param maskInChans hidden channels of the mask downscaler
+   * @param decoderDepth blocks of the two-way transformer
+   * @param decoderMlpDim MLP width of the two-way transformer
+   * @param decoderNumHeads decoder attention heads
+   * @param attentionDownsampleRate width reduction of token-to-image attention
+   * @param numMultimaskOutputs candidate masks in multimask output
+   * @param iouHeadDepth layers of the IoU head
+   * @param iouHeadHiddenDim hidden width of the IoU head
+   * @param decoderLayerNormEps decoder LayerNorm epsilon
+   * @param pixelMean (R, G, B) mean in 0..255 units (copied)
+   * @param pixelStd (R, G, B) standard deviation in 0..255 units (copied)
+   * @param tinyVit TinyViT encoder sizes (MobileSAM), or null for SAM's ViT
    * @throws IllegalArgumentException naming the first size that is not positive or not divisible as required
    *     (e.g. {@code imageSize} not a multiple of {@code patchSize}, a global block outside the encoder)
    */

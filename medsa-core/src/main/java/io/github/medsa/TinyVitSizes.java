@@ -39,6 +39,14 @@ public record TinyVitSizes(List<Integer> embedDims, List<Integer> depths, List<I
   /**
    * Validates the sizes and copies the lists.
    *
+   * @param embedDims channel width of each of the 4 layers
+   * @param depths blocks in each layer
+   * @param numHeads attention heads of each layer (layer 0 is convolutional and ignores it)
+   * @param windowSizes attention window side of each layer, in tokens
+   * @param mlpRatio MLP width relative to the layer width
+   * @param mbconvExpandRatio expansion of layer 0's MBConv blocks
+   * @param localConvSize kernel side of the depthwise conv after attention (odd)
+   * @param layerNormEps LayerNorm epsilon
    * @throws IllegalArgumentException if a list does not have 4 values, a width, depth, head count or window is
    *     not positive, a width is not a multiple of its heads, {@code localConvSize} is not odd, or a ratio or eps
    *     is not positive
