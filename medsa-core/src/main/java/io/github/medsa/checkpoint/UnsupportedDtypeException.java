@@ -15,10 +15,20 @@ public final class UnsupportedDtypeException extends CheckpointFormatException {
     this.dtype = dtype;
   }
 
+  /**
+   * The tensor that could not be loaded.
+   *
+   * @return its state-dict name
+   */
   public String tensor() {
     return tensor;
   }
 
+  /**
+   * The data type it is stored with.
+   *
+   * @return the dtype as the checkpoint names it (e.g. {@code U8} or {@code ByteStorage})
+   */
   public String dtype() {
     return dtype;
   }
