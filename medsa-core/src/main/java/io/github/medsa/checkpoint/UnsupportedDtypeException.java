@@ -5,7 +5,9 @@ import java.nio.file.Path;
 /** A tensor is stored with a data type that cannot be loaded as float32 weights (integers, bool, ...). */
 public final class UnsupportedDtypeException extends CheckpointFormatException {
   private static final long serialVersionUID = 1L;
+  /** The state-dict name of the tensor that could not be loaded. */
   private final String tensor;
+  /** The data type it is stored with. */
   private final String dtype;
 
   UnsupportedDtypeException(Path file, String tensor, String dtype) {
