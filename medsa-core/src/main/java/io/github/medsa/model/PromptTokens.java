@@ -119,7 +119,7 @@ public final class PromptTokens {
   /**
    * Normalised coordinates {@code [B, N, 2]}.
    *
-   * @return (x, y) divided by the model-input side, so in [0, 1]
+   * @return {@code (x + 0.5, y + 0.5)} (pixel centres) divided by the model-input side, as SAM
    */
   public INDArray coords() {
     return coords;
