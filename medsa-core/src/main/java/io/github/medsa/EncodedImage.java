@@ -42,6 +42,7 @@ public final class EncodedImage implements AutoCloseable {
   /**
    * The image embedding {@code [1, C, g, g]} (the live array: {@link #close()} frees it).
    *
+   * @return the embedding, channels then grid rows and columns
    * @throws IllegalStateException if this image is closed
    */
   public INDArray embeddings() {
@@ -49,7 +50,11 @@ public final class EncodedImage implements AutoCloseable {
     return embeddings;
   }
 
-  /** Whether {@link #close()} has run. */
+  /**
+   * Whether {@link #close()} has run.
+   *
+   * @return true once this image is closed
+   */
   public boolean isClosed() {
     return closed;
   }
@@ -68,19 +73,42 @@ public final class EncodedImage implements AutoCloseable {
     checkState(!closed, "EncodedImage is closed");
   }
 
+  /**
+   * Height of the image as given to {@link MedSA#encode(io.github.medsa.image.RgbImage)}.
+   *
+   * @return the original height in pixels (the frame prompts and masks are in)
+   */
   public int originalHeight() {
     return prepared.origH();
   }
 
+  /**
+   * Width of the image as given to {@link MedSA#encode(io.github.medsa.image.RgbImage)}.
+   *
+   * @return the original width in pixels (the frame prompts and masks are in)
+   */
   public int originalWidth() {
     return prepared.origW();
   }
 
-  /** Size of the image inside the model's padded square, {@code {h, w}}. */
+  /**
+   * Size of the image inside the model's padded square, {@code {h, w}}.
+   *
+   * @return {@code {height, width}} in model-input pixels, after resizing the longest side
+   */
   public int[] inputSize() {
     return new int[] {prepared.inputH(), prepared.inputW()};
   }
 
+  /**
+   * Predicts masks for one prompt (points and boxes in original-image pixels, (x, y) order).
+   *
+   * @param prompt the prompt
+   * @return the masks at the original image size, with scores and low-res logits
+   * @throws IllegalStateException if this image or its model is closed
+   * @throws IllegalArgumentException if a point or the box lies outside the image, or the mask input has the
+   *     wrong shape
+   */
   public Prediction predict(Prompt prompt) {
     return predict(List.of(prompt)).get(0);
   }
@@ -88,6 +116,12 @@ public final class EncodedImage implements AutoCloseable {
   /**
    * Several prompts at once. Prompts with the same layout (number of points, box or not, mask or not) run as
    * one batch through the decoder; results come back in the order given.
+   *
+   * @param prompts the prompts, in original-image pixels
+   * @return one prediction per prompt, in the order given
+   * @throws IllegalStateException if this image or its model is closed
+   * @throws IllegalArgumentException if {@code prompts} is empty, a point or box lies outside the image, or a
+   *     mask input is not {@code [1, m, m]} at the model's low-res mask size
    */
   public List<Prediction> predict(List<Prompt> prompts) {
     model.checkOpen();

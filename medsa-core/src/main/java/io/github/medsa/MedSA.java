@@ -64,15 +64,29 @@ public final class MedSA implements AutoCloseable {
     this.preprocessor = new SamPreprocessor(config.imageSize(), config.pixelMean(), config.pixelStd());
   }
 
+  /**
+   * Starts configuring a model: choose a backbone or config and weights, then {@link Builder#build()}.
+   *
+   * @return a new builder with the defaults (strict loading, no adapters, seed 0)
+   */
   public static Builder builder() {
     return new Builder();
   }
 
+  /**
+   * The sizes the graph was built with, including any {@link Builder#imageSize(int)} override.
+   *
+   * @return the model's configuration
+   */
   public SamConfig config() {
     return config;
   }
 
-  /** The modules grafted onto SAM ({@link ModelExtension#NONE} for plain SAM). */
+  /**
+   * The modules grafted onto SAM ({@link ModelExtension#NONE} for plain SAM).
+   *
+   * @return the extension given to {@link Builder#adapters(ModelExtension)}
+   */
   public ModelExtension extension() {
     return extension;
   }
@@ -81,6 +95,7 @@ public final class MedSA implements AutoCloseable {
    * The model's tensors (loaded or initialised), official SAM names plus the adapters'. They are the arrays the
    * graph computes with, not copies: {@link #close()} frees them.
    *
+   * @return the live weights, by official state-dict name
    * @throws IllegalStateException if the model is closed
    */
   public StateDict weights() {
@@ -88,12 +103,26 @@ public final class MedSA implements AutoCloseable {
     return weights;
   }
 
-  /** What loading skipped (non-strict mode) or nothing. */
+  /**
+   * What loading skipped (non-strict mode) or nothing.
+   *
+   * @return the report of unexpected tensors that were ignored (empty in strict mode)
+   */
   public LoadReport loadReport() {
     return loadReport;
   }
 
-  /** Runs the image encoder once; predict any number of prompts against the result. */
+  /**
+   * Runs the image encoder once; predict any number of prompts against the result. The image is resized so its
+   * longest side is {@link SamConfig#imageSize()} pixels, normalised and padded; prompts stay in the original
+   * image's pixel frame.
+   *
+   * @param image the image, any size, in its original pixel frame
+   * @return the embedding plus the geometry needed to map prompts and masks
+   * @throws IllegalStateException if the model is closed
+   * @throws IllegalArgumentException if the model encodes chunks of several slices together (use
+   *     {@link #encodeAll(List)})
+   */
   public EncodedImage encode(RgbImage image) {
     checkOpen();
     checkArgument(extension.batchMultiple() == 1, "this model encodes chunks of %s slices together (%s): use "
@@ -105,6 +134,12 @@ public final class MedSA implements AutoCloseable {
   /**
    * Encodes several images in one encoder batch, in order. Needed where the encoder mixes the batch, as SD-Trans
    * does across the slices of a chunk; otherwise equal to encoding them one by one.
+   *
+   * @param images the images, in order; each may have its own size
+   * @return one encoded image per input, in the same order, each owning its own embedding copy
+   * @throws IllegalStateException if the model is closed
+   * @throws IllegalArgumentException if {@code images} is empty or its size is not a multiple of the extension's
+   *     batch multiple
    */
   public List<EncodedImage> encodeAll(List<RgbImage> images) {
     checkOpen();
@@ -126,12 +161,25 @@ public final class MedSA implements AutoCloseable {
     return out;
   }
 
-  /** Any {@link BufferedImage}; grey images are replicated to RGB. */
+  /**
+   * Encodes any {@link BufferedImage}; grey images are replicated to RGB.
+   *
+   * @param image the image, in its original pixel frame
+   * @return the encoded image, as {@link #encode(RgbImage)}
+   * @throws IllegalStateException if the model is closed
+   */
   public EncodedImage encode(BufferedImage image) {
     return encode(RgbImage.of(image));
   }
 
-  /** {@code H x W x 3} or {@code H x W} (replicated) with values in 0..255. */
+  /**
+   * Encodes an array image: {@code H x W x 3} or {@code H x W} (replicated) with values in 0..255.
+   *
+   * @param image the pixels, rows first (height, width[, channel])
+   * @return the encoded image, as {@link #encode(RgbImage)}
+   * @throws IllegalStateException if the model is closed
+   * @throws IllegalArgumentException if the array's rank or channel count is not one of the above
+   */
   public EncodedImage encode(INDArray image) {
     return encode(RgbImage.of(image));
   }
@@ -141,12 +189,18 @@ public final class MedSA implements AutoCloseable {
     return graph;
   }
 
-  /** Whether {@link #close()} has run. */
+  /**
+   * Whether {@link #close()} has run.
+   *
+   * @return true once the model is closed
+   */
   public boolean isClosed() {
     return closed;
   }
 
   /**
+   * Fails if the model is closed; a no-op otherwise.
+   *
    * @throws IllegalStateException if the model is closed, with the message {@code "MedSA model is closed"}
    */
   public void checkOpen() {
@@ -185,6 +239,9 @@ public final class MedSA implements AutoCloseable {
     /**
      * Grafts modules onto SAM, e.g. Med-SA's adapters ({@code Adapters.medsa()} in medsa-adapters). Their tensors
      * are taken from the checkpoint when it holds them, else initialised from {@link #seed}.
+     *
+     * @param extension the modules to graft ({@link ModelExtension#NONE} for plain SAM)
+     * @return this builder
      */
     public Builder adapters(ModelExtension extension) {
       this.extension = extension;
@@ -194,25 +251,42 @@ public final class MedSA implements AutoCloseable {
     /**
      * Starts from freshly initialised weights instead of a checkpoint (PyTorch's default initialisation, seeded
      * by {@link #seed}): for training a compact SAM from scratch and for benchmarks.
+     *
+     * @return this builder
      */
     public Builder randomWeights() {
       this.randomWeights = true;
       return this;
     }
 
-    /** Seed for whatever is initialised rather than loaded (default 0). */
+    /**
+     * Seed for whatever is initialised rather than loaded (default 0).
+     *
+     * @param seed the random seed; the same seed gives the same weights
+     * @return this builder
+     */
     public Builder seed(long seed) {
       this.seed = seed;
       return this;
     }
 
-    /** One of the official encoders; its checkpoint is the matching {@code sam_vit_*.pth}. */
+    /**
+     * One of the official encoders; its checkpoint is the matching {@code sam_vit_*.pth}.
+     *
+     * @param backbone the official encoder whose sizes to use
+     * @return this builder
+     */
     public Builder backbone(Backbone backbone) {
       this.config = backbone.config();
       return this;
     }
 
-    /** Custom sizes (overrides {@link #backbone}). */
+    /**
+     * Custom sizes (overrides {@link #backbone}).
+     *
+     * @param config the sizes to build the graph with
+     * @return this builder
+     */
     public Builder config(SamConfig config) {
       this.config = config;
       return this;
@@ -221,13 +295,21 @@ public final class MedSA implements AutoCloseable {
     /**
      * Runs the encoder at {@code side} pixels instead of the checkpoint's own size: positional embeddings are
      * resized as Med-SA does (e.g. a 1024 checkpoint at 256).
+     *
+     * @param side the encoder input side in pixels; checked at {@link #build()} to be a multiple of the patch size
+     * @return this builder
      */
     public Builder imageSize(int side) {
       this.imageSize = side;
       return this;
     }
 
-    /** A {@code .pth} (zip or legacy) or {@code .safetensors} file, official or Hugging Face names. */
+    /**
+     * A {@code .pth} (zip or legacy) or {@code .safetensors} file, official or Hugging Face names.
+     *
+     * @param file the checkpoint file, read at {@link #build()}
+     * @return this builder
+     */
     public Builder checkpoint(Path file) {
       this.checkpoint = file;
       return this;
@@ -236,6 +318,9 @@ public final class MedSA implements AutoCloseable {
     /**
      * Weights already in memory (official names). The model takes them over: {@link MedSA#close()} frees them,
      * so pass copies ({@code dup()}) of arrays you keep using after closing the model.
+     *
+     * @param weights the tensors by official state-dict name
+     * @return this builder
      */
     public Builder weights(StateDict weights) {
       this.weights = weights;
@@ -245,12 +330,26 @@ public final class MedSA implements AutoCloseable {
     /**
      * Strict (default): any missing, unexpected or mis-shaped tensor fails the build with one message listing
      * them all. Non-strict: unexpected tensors are skipped and reported in {@link MedSA#loadReport()}.
+     *
+     * @param strict whether unexpected tensors fail the build
+     * @return this builder
      */
     public Builder strict(boolean strict) {
       this.strict = strict;
       return this;
     }
 
+    /**
+     * Reads or initialises the weights, validates them against the configuration and builds the graph.
+     *
+     * @return the ready model; close it to free its native memory
+     * @throws IOException if the checkpoint file cannot be read
+     * @throws IllegalStateException if no backbone/config was chosen, no weights were given, or both a checkpoint
+     *     and weights (or random weights and either) were given
+     * @throws io.github.medsa.checkpoint.StateDictMismatchException if tensors are missing or mis-shaped (in
+     *     non-strict mode too; in strict mode also unexpected ones), listing them all
+     * @throws IllegalArgumentException if the image size is not a multiple of the patch size
+     */
     public MedSA build() throws IOException {
       checkState(config != null, "choose a backbone (Backbone.VIT_B, VIT_L, VIT_H, TINY_VIT) or a SamConfig");
       checkState(checkpoint == null || weights == null, "give a checkpoint file or weights, not both");

@@ -21,6 +21,14 @@ public record Prompt(List<Point> points, Box box, INDArray maskInput, boolean mu
 
   /** A click; {@code label} 1 = foreground, 0 = background. */
   public record Point(double x, double y, int label) {
+    /**
+     * Validates the click.
+     *
+     * @param x column in original-image pixels, to the right
+     * @param y row in original-image pixels, down
+     * @param label 1 = foreground, 0 = background
+     * @throws IllegalArgumentException if a coordinate is not finite or the label is not 0 or 1
+     */
     public Point {
       checkArgument(Double.isFinite(x) && Double.isFinite(y), "point coordinates must be finite, got (%s, %s)", x, y);
       checkArgument(label == 0 || label == 1, "point label must be 1 (foreground) or 0 (background), got %s", label);
@@ -29,6 +37,15 @@ public record Prompt(List<Point> points, Box box, INDArray maskInput, boolean mu
 
   /** A box {@code x0, y0, x1, y1} with {@code x0 <= x1} and {@code y0 <= y1}. */
   public record Box(double x0, double y0, double x1, double y1) {
+    /**
+     * Validates the box.
+     *
+     * @param x0 left edge in original-image pixels
+     * @param y0 top edge in original-image pixels
+     * @param x1 right edge in original-image pixels
+     * @param y1 bottom edge in original-image pixels
+     * @throws IllegalArgumentException if a coordinate is not finite or the corners are not ordered
+     */
     public Box {
       checkArgument(Double.isFinite(x0) && Double.isFinite(y0) && Double.isFinite(x1) && Double.isFinite(y1),
           "box coordinates must be finite, got (%s, %s, %s, %s)", x0, y0, x1, y1);
@@ -37,6 +54,16 @@ public record Prompt(List<Point> points, Box box, INDArray maskInput, boolean mu
     }
   }
 
+  /**
+   * Validates and copies the prompt.
+   *
+   * @param points the clicks in original-image pixels (copied; may be empty if there is a box)
+   * @param box the box in original-image pixels, or null
+   * @param maskInput low-res logits of an earlier prediction, or null
+   * @param multimask whether to return three candidate masks instead of one
+   * @throws IllegalArgumentException if there is neither a point nor a box, or the mask input is empty or
+   *     contains NaN
+   */
   public Prompt {
     points = ImmutableList.copyOf(points);
     checkArgument(!points.isEmpty() || box != null,
@@ -48,21 +75,48 @@ public record Prompt(List<Point> points, Box box, INDArray maskInput, boolean mu
     }
   }
 
+  /**
+   * Starts a prompt with no points, no box and multimask output.
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** A single foreground click with multimask output, SAM's usual first interaction. */
+  /**
+   * A single foreground click with multimask output, SAM's usual first interaction.
+   *
+   * @param x column in original-image pixels
+   * @param y row in original-image pixels
+   * @return the prompt
+   * @throws IllegalArgumentException if a coordinate is not finite
+   */
   public static Prompt click(double x, double y) {
     return builder().point(x, y).build();
   }
 
-  /** A box with a single mask output. */
+  /**
+   * A box with a single mask output.
+   *
+   * @param x0 left edge in original-image pixels
+   * @param y0 top edge in original-image pixels
+   * @param x1 right edge in original-image pixels
+   * @param y1 bottom edge in original-image pixels
+   * @return the prompt
+   * @throws IllegalArgumentException if a coordinate is not finite or the corners are not ordered
+   */
   public static Prompt box(double x0, double y0, double x1, double y1) {
     return builder().box(x0, y0, x1, y1).multimask(false).build();
   }
 
-  /** Checks every coordinate lies inside an {@code width x height} image (edges included). */
+  /**
+   * Checks every coordinate lies inside an {@code width x height} image (edges included).
+   *
+   * @param height the image height in pixels
+   * @param width the image width in pixels
+   * @throws IllegalArgumentException naming the first point or the box outside the image
+   */
   public void checkInside(int height, int width) {
     for (int i = 0; i < points.size(); i++) {
       Point p = points.get(i);
@@ -85,22 +139,53 @@ public record Prompt(List<Point> points, Box box, INDArray maskInput, boolean mu
 
     private Builder() {}
 
-    /** A foreground click at {@code (x, y)}. */
+    /**
+     * A foreground click at {@code (x, y)}.
+     *
+     * @param x column in original-image pixels
+     * @param y row in original-image pixels
+     * @return this builder
+     * @throws IllegalArgumentException if a coordinate is not finite
+     */
     public Builder point(double x, double y) {
       return point(x, y, 1);
     }
 
-    /** A background click at {@code (x, y)}. */
+    /**
+     * A background click at {@code (x, y)}.
+     *
+     * @param x column in original-image pixels
+     * @param y row in original-image pixels
+     * @return this builder
+     * @throws IllegalArgumentException if a coordinate is not finite
+     */
     public Builder negativePoint(double x, double y) {
       return point(x, y, 0);
     }
 
+    /**
+     * A click at {@code (x, y)} with an explicit label.
+     *
+     * @param x column in original-image pixels
+     * @param y row in original-image pixels
+     * @param label 1 = foreground, 0 = background
+     * @return this builder
+     * @throws IllegalArgumentException if a coordinate is not finite or the label is not 0 or 1
+     */
     public Builder point(double x, double y, int label) {
       points.add(new Point(x, y, label));
       return this;
     }
 
-    /** Points {@code [n][2]} as {@code (x, y)} with {@code n} labels. */
+    /**
+     * Points {@code [n][2]} as {@code (x, y)} with {@code n} labels.
+     *
+     * @param xy the points, each {@code {x, y}} in original-image pixels
+     * @param labels one label per point, 1 = foreground, 0 = background
+     * @return this builder
+     * @throws IllegalArgumentException if the counts differ, a point does not have two coordinates, or a point
+     *     is invalid
+     */
     public Builder points(double[][] xy, int[] labels) {
       checkArgument(xy.length == labels.length, "%s points but %s labels", xy.length, labels.length);
       for (int i = 0; i < xy.length; i++) {
@@ -111,22 +196,49 @@ public record Prompt(List<Point> points, Box box, INDArray maskInput, boolean mu
       return this;
     }
 
+    /**
+     * Sets the box (replacing any earlier one).
+     *
+     * @param x0 left edge in original-image pixels
+     * @param y0 top edge in original-image pixels
+     * @param x1 right edge in original-image pixels
+     * @param y1 bottom edge in original-image pixels
+     * @return this builder
+     * @throws IllegalArgumentException if a coordinate is not finite or the corners are not ordered
+     */
     public Builder box(double x0, double y0, double x1, double y1) {
       box = new Box(x0, y0, x1, y1);
       return this;
     }
 
-    /** Low-res logits of an earlier prediction ({@link Prediction#lowResLogits()} of one mask). */
+    /**
+     * Low-res logits of an earlier prediction ({@link Prediction#lowResLogits()} of one mask).
+     *
+     * @param lowResLogits the logits, {@code [1, m, m]} at the model's low-res mask size (checked at predict)
+     * @return this builder
+     */
     public Builder maskInput(INDArray lowResLogits) {
       maskInput = lowResLogits;
       return this;
     }
 
+    /**
+     * Whether to return three candidate masks (true, the default) or one.
+     *
+     * @param v true for three masks
+     * @return this builder
+     */
     public Builder multimask(boolean v) {
       multimask = v;
       return this;
     }
 
+    /**
+     * Builds the prompt.
+     *
+     * @return the immutable prompt
+     * @throws IllegalArgumentException if there is neither a point nor a box, or the mask input is invalid
+     */
     public Prompt build() {
       return new Prompt(points, box, maskInput, multimask);
     }

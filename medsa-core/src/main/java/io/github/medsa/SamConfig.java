@@ -60,6 +60,35 @@ public record SamConfig(
   /** MobileSAM ({@code mobile_sam.pt}): TinyViT-5M at 1024 with SAM's prompt encoder and mask decoder. */
   public static final SamConfig TINY_VIT = new Builder().tinyVit(TinyVitSizes.MOBILE_SAM).build();
 
+  /**
+   * Validates the sizes and copies the arrays and lists.
+   *
+   * @param imageSize encoder input side in pixels (the model-input frame), a multiple of {@code patchSize}
+   * @param pretrainImageSize side the checkpoint was trained at, in pixels; fixes the {@code pos_embed} grid
+   * @param patchSize side of the encoder patches in pixels
+   * @param encoderEmbedDim encoder token width
+   * @param encoderDepth number of encoder blocks
+   * @param encoderNumHeads encoder attention heads
+   * @param mlpRatio encoder MLP width relative to the token width
+   * @param globalAttnIndexes 0-based encoder blocks with global attention
+   * @param windowSize attention window side of the other blocks, in tokens
+   * @param encoderLayerNormEps encoder LayerNorm epsilon
+   * @param promptEmbedDim width of prompt tokens and of the embedding the decoder sees
+   * @param maskInChans hidden channels of the mask downscaler
+   * @param decoderDepth blocks of the two-way transformer
+   * @param decoderMlpDim MLP width of the two-way transformer
+   * @param decoderNumHeads decoder attention heads
+   * @param attentionDownsampleRate width reduction of token-to-image attention
+   * @param numMultimaskOutputs candidate masks in multimask output
+   * @param iouHeadDepth layers of the IoU head
+   * @param iouHeadHiddenDim hidden width of the IoU head
+   * @param decoderLayerNormEps decoder LayerNorm epsilon
+   * @param pixelMean (R, G, B) mean in 0..255 units (copied)
+   * @param pixelStd (R, G, B) standard deviation in 0..255 units (copied)
+   * @param tinyVit TinyViT encoder sizes (MobileSAM), or null for SAM's ViT
+   * @throws IllegalArgumentException naming the first size that is not positive or not divisible as required
+   *     (e.g. {@code imageSize} not a multiple of {@code patchSize}, a global block outside the encoder)
+   */
   public SamConfig {
     checkArgument(patchSize > 0, "patchSize must be positive, got %s", patchSize);
     checkArgument(imageSize > 0 && imageSize % patchSize == 0,
@@ -108,7 +137,11 @@ public record SamConfig(
     }
   }
 
-  /** Whether the image encoder is TinyViT (MobileSAM) rather than SAM's ViT. */
+  /**
+   * Whether the image encoder is TinyViT (MobileSAM) rather than SAM's ViT.
+   *
+   * @return true if {@code tinyVit} is set
+   */
   public boolean isTinyVit() {
     return tinyVit != null;
   }
@@ -117,52 +150,103 @@ public record SamConfig(
     return new Builder().encoder(dim, depth, heads).globalAttnIndexes(global).build();
   }
 
-  /** A builder starting from the ViT-B preset. */
+  /**
+   * A builder starting from the ViT-B preset.
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
 
+  /**
+   * A builder starting from this configuration, to change a few sizes.
+   *
+   * @return a new builder holding these values
+   */
   public Builder toBuilder() {
     return new Builder(this);
   }
 
-  /** Side of the token grid the encoder works on ({@code imageSize / patchSize}). */
+  /**
+   * Side of the token grid the encoder works on ({@code imageSize / patchSize}).
+   *
+   * @return the grid side in tokens
+   */
   public int gridSize() {
     return imageSize / patchSize;
   }
 
-  /** Side of the token grid the checkpoint was trained on: the shape of {@code pos_embed}. */
+  /**
+   * Side of the token grid the checkpoint was trained on: the shape of {@code pos_embed}.
+   *
+   * @return the pretraining grid side in tokens
+   */
   public int pretrainGridSize() {
     return pretrainImageSize / patchSize;
   }
 
+  /**
+   * Width of one encoder attention head.
+   *
+   * @return {@code encoderEmbedDim / encoderNumHeads}
+   */
   public int encoderHeadDim() {
     return encoderEmbedDim / encoderNumHeads;
   }
 
+  /**
+   * Hidden width of the encoder MLPs.
+   *
+   * @return {@code (int) (encoderEmbedDim * mlpRatio)}
+   */
   public int mlpDim() {
     return (int) (encoderEmbedDim * mlpRatio);
   }
 
+  /**
+   * Whether an encoder block attends globally rather than in windows.
+   *
+   * @param block the 0-based block index
+   * @return true if it is one of {@code globalAttnIndexes}
+   */
   public boolean isGlobal(int block) {
     return globalAttnIndexes.contains(block);
   }
 
-  /** Number of mask tokens in the decoder: the multimask outputs plus the single-mask token. */
+  /**
+   * Number of mask tokens in the decoder: the multimask outputs plus the single-mask token.
+   *
+   * @return {@code numMultimaskOutputs + 1}
+   */
   public int numMaskTokens() {
     return numMultimaskOutputs + 1;
   }
 
-  /** Side of the low-resolution masks the decoder predicts (4 x the embedding grid). */
+  /**
+   * Side of the low-resolution masks the decoder predicts (4 x the embedding grid).
+   *
+   * @return the low-res mask side, {@code 4 * gridSize()} (a quarter of the model-input side for patch 16)
+   */
   public int lowResMaskSize() {
     return 4 * gridSize();
   }
 
+  /**
+   * Per-channel (R, G, B) mean in 0..255 units.
+   *
+   * @return a copy of the three means
+   */
   @Override
   public double[] pixelMean() {
     return pixelMean.clone();
   }
 
+  /**
+   * Per-channel (R, G, B) standard deviation in 0..255 units.
+   *
+   * @return a copy of the three deviations
+   */
   @Override
   public double[] pixelStd() {
     return pixelStd.clone();
@@ -257,32 +341,155 @@ public record SamConfig(
       tinyVit = c.tinyVit;
     }
 
-    /** Input side; the pretraining side follows it unless set with {@link #pretrainImageSize}. */
+    /**
+     * Input side; the pretraining side follows it unless set with {@link #pretrainImageSize}.
+     *
+     * @param v the encoder input side in pixels, a multiple of the patch size
+     * @return this builder
+     */
     public Builder imageSize(int v) { imageSize = v; return this; }
+    /**
+     * Side the checkpoint was trained at, in pixels (fixes the {@code pos_embed} grid); defaults to the image size.
+     *
+     * @param v the pretraining side in pixels, a multiple of the patch size
+     * @return this builder
+     */
     public Builder pretrainImageSize(int v) { pretrainImageSize = v; return this; }
+    /**
+     * Side of the encoder's square patches, in pixels.
+     *
+     * @param v the patch side in pixels
+     * @return this builder
+     */
     public Builder patchSize(int v) { patchSize = v; return this; }
+    /**
+     * Width, depth and heads of the ViT image encoder.
+     *
+     * @param embedDim token width, a multiple of {@code numHeads}
+     * @param depth number of transformer blocks
+     * @param numHeads attention heads per block
+     * @return this builder
+     */
     public Builder encoder(int embedDim, int depth, int numHeads) {
       encoderEmbedDim = embedDim; encoderDepth = depth; encoderNumHeads = numHeads; return this;
     }
+    /**
+     * Hidden width of the encoder MLPs relative to the token width.
+     *
+     * @param v the ratio (4 in SAM)
+     * @return this builder
+     */
     public Builder mlpRatio(double v) { mlpRatio = v; return this; }
+    /**
+     * Encoder blocks (0-based) with global rather than windowed attention.
+     *
+     * @param v block indexes, each below the encoder depth
+     * @return this builder
+     */
     public Builder globalAttnIndexes(List<Integer> v) { globalAttnIndexes = v; return this; }
+    /**
+     * Side of the attention windows of the non-global encoder blocks, in tokens.
+     *
+     * @param v the window side in tokens
+     * @return this builder
+     */
     public Builder windowSize(int v) { windowSize = v; return this; }
+    /**
+     * Epsilon of the encoder's LayerNorms.
+     *
+     * @param v a positive epsilon
+     * @return this builder
+     */
     public Builder encoderLayerNormEps(double v) { encoderLayerNormEps = v; return this; }
+    /**
+     * Width of prompt tokens and of the image embedding the decoder sees.
+     *
+     * @param v a positive multiple of 8
+     * @return this builder
+     */
     public Builder promptEmbedDim(int v) { promptEmbedDim = v; return this; }
+    /**
+     * Hidden channels of the prompt encoder's mask downscaler.
+     *
+     * @param v a positive multiple of 4
+     * @return this builder
+     */
     public Builder maskInChans(int v) { maskInChans = v; return this; }
+    /**
+     * Number of blocks in the decoder's two-way transformer.
+     *
+     * @param v the block count
+     * @return this builder
+     */
     public Builder decoderDepth(int v) { decoderDepth = v; return this; }
+    /**
+     * Hidden width of the decoder transformer's MLPs.
+     *
+     * @param v the MLP width
+     * @return this builder
+     */
     public Builder decoderMlpDim(int v) { decoderMlpDim = v; return this; }
+    /**
+     * Attention heads of the decoder transformer.
+     *
+     * @param v heads, dividing {@code promptEmbedDim / attentionDownsampleRate}
+     * @return this builder
+     */
     public Builder decoderNumHeads(int v) { decoderNumHeads = v; return this; }
+    /**
+     * How much the decoder's token-to-image attention narrows the width.
+     *
+     * @param v the rate (2 in SAM), dividing {@code promptEmbedDim}
+     * @return this builder
+     */
     public Builder attentionDownsampleRate(int v) { attentionDownsampleRate = v; return this; }
+    /**
+     * Number of candidate masks in multimask output.
+     *
+     * @param v the count (3 in SAM)
+     * @return this builder
+     */
     public Builder numMultimaskOutputs(int v) { numMultimaskOutputs = v; return this; }
+    /**
+     * Sizes of the decoder's IoU prediction MLP.
+     *
+     * @param depth number of layers
+     * @param hiddenDim hidden width
+     * @return this builder
+     */
     public Builder iouHead(int depth, int hiddenDim) { iouHeadDepth = depth; iouHeadHiddenDim = hiddenDim; return this; }
+    /**
+     * Epsilon of the decoder's LayerNorms.
+     *
+     * @param v a positive epsilon
+     * @return this builder
+     */
     public Builder decoderLayerNormEps(double v) { decoderLayerNormEps = v; return this; }
+    /**
+     * Per-channel mean subtracted from the 0..255 pixels before the encoder.
+     *
+     * @param r red mean, in 0..255 units
+     * @param g green mean, in 0..255 units
+     * @param b blue mean, in 0..255 units
+     * @return this builder
+     */
     public Builder pixelMean(double r, double g, double b) { pixelMean = new double[] {r, g, b}; return this; }
+    /**
+     * Per-channel standard deviation the centred pixels are divided by.
+     *
+     * @param r red std, in 0..255 units, positive
+     * @param g green std, in 0..255 units, positive
+     * @param b blue std, in 0..255 units, positive
+     * @return this builder
+     */
     public Builder pixelStd(double r, double g, double b) { pixelStd = new double[] {r, g, b}; return this; }
 
     /**
      * A TinyViT image encoder of these sizes (MobileSAM); also sets {@code encoderEmbedDim}, {@code encoderDepth} and
      * {@code encoderNumHeads} from them and clears the ViT's global blocks. {@code null} returns to SAM's ViT.
+     *
+     * @param sizes the TinyViT sizes, or null for SAM's ViT
+     * @return this builder
      */
     public Builder tinyVit(TinyVitSizes sizes) {
       tinyVit = sizes;
@@ -294,6 +501,12 @@ public record SamConfig(
       return this;
     }
 
+    /**
+     * Builds and validates the configuration.
+     *
+     * @return the immutable configuration
+     * @throws IllegalArgumentException naming the first size that is not positive or not divisible as required
+     */
     public SamConfig build() {
       return new SamConfig(imageSize, pretrainImageSize == null ? imageSize : pretrainImageSize, patchSize,
           encoderEmbedDim, encoderDepth, encoderNumHeads, mlpRatio, globalAttnIndexes, windowSize,

@@ -24,6 +24,14 @@ import java.util.List;
 public final class SamConfigJson {
   private SamConfigJson() {}
 
+  /**
+   * Reads a {@code config.json} file.
+   *
+   * @param file the JSON file
+   * @return the configuration it describes
+   * @throws IOException if the file cannot be read, is not a JSON object or describes invalid sizes (the message
+   *     names the file)
+   */
   public static SamConfig read(Path file) throws IOException {
     try {
       return parse(Files.readString(file));
@@ -32,6 +40,13 @@ public final class SamConfigJson {
     }
   }
 
+  /**
+   * Parses the text of a {@code config.json}.
+   *
+   * @param json the JSON text
+   * @return the configuration it describes
+   * @throws IllegalArgumentException if it is not a JSON object or describes invalid sizes
+   */
   public static SamConfig parse(String json) {
     JsonObject j;
     try {

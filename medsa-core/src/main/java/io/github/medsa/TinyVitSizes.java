@@ -36,6 +36,21 @@ public record TinyVitSizes(List<Integer> embedDims, List<Integer> depths, List<I
   public static final TinyVitSizes MOBILE_SAM = new TinyVitSizes(List.of(64, 128, 160, 320), List.of(2, 2, 6, 2),
       List.of(2, 4, 5, 10), List.of(7, 7, 14, 7), 4.0, 4.0, 3, 1e-5);
 
+  /**
+   * Validates the sizes and copies the lists.
+   *
+   * @param embedDims channel width of each of the 4 layers
+   * @param depths blocks in each layer
+   * @param numHeads attention heads of each layer (layer 0 is convolutional and ignores it)
+   * @param windowSizes attention window side of each layer, in tokens
+   * @param mlpRatio MLP width relative to the layer width
+   * @param mbconvExpandRatio expansion of layer 0's MBConv blocks
+   * @param localConvSize kernel side of the depthwise conv after attention (odd)
+   * @param layerNormEps LayerNorm epsilon
+   * @throws IllegalArgumentException if a list does not have 4 values, a width, depth, head count or window is
+   *     not positive, a width is not a multiple of its heads, {@code localConvSize} is not odd, or a ratio or eps
+   *     is not positive
+   */
   public TinyVitSizes {
     embedDims = ImmutableList.copyOf(embedDims);
     depths = ImmutableList.copyOf(depths);
@@ -59,17 +74,31 @@ public record TinyVitSizes(List<Integer> embedDims, List<Integer> depths, List<I
     checkArgument(layerNormEps > 0, "layerNormEps must be positive, got %s", layerNormEps);
   }
 
-  /** The width layer {@code layer} runs at. */
+  /**
+   * The width layer {@code layer} runs at.
+   *
+   * @param layer the layer, 0..3
+   * @return its channel width
+   * @throws IndexOutOfBoundsException if {@code layer} is not 0..3
+   */
   public int dim(int layer) {
     return embedDims.get(layer);
   }
 
-  /** The width of the encoder's output (the neck's input): the last layer's. */
+  /**
+   * The width of the encoder's output (the neck's input): the last layer's.
+   *
+   * @return the channel width of layer 3
+   */
   public int outputDim() {
     return embedDims.get(3);
   }
 
-  /** Number of TinyViT (attention) blocks, layers 1..3: the blocks that carry Med-SA's adapters. */
+  /**
+   * Number of TinyViT (attention) blocks, layers 1..3: the blocks that carry Med-SA's adapters.
+   *
+   * @return the sum of the depths of layers 1..3
+   */
   public int attentionBlocks() {
     return depths.get(1) + depths.get(2) + depths.get(3);
   }
@@ -77,6 +106,8 @@ public record TinyVitSizes(List<Integer> embedDims, List<Integer> depths, List<I
   /**
    * The width of TinyViT block {@code index}, counted over layers 1..3 (the numbering adapters use).
    *
+   * @param index the block index, 0-based over layers 1..3
+   * @return the channel width of the layer holding it
    * @throws IllegalArgumentException if there is no such block
    */
   public int attentionBlockDim(int index) {
@@ -92,12 +123,23 @@ public record TinyVitSizes(List<Integer> embedDims, List<Integer> depths, List<I
     throw new AssertionError(index);
   }
 
-  /** The depthwise stride of the PatchMerging that ends layer {@code layer} (0..2). */
+  /**
+   * The depthwise stride of the PatchMerging that ends layer {@code layer} (0..2).
+   *
+   * @param layer the layer, 0..2
+   * @return 1 for the widths MobileSAM keeps at the same grid (320, 448, 576), else 2
+   */
   public int mergeStride(int layer) {
     return STRIDE_ONE_WIDTHS.contains(embedDims.get(layer + 1)) ? 1 : 2;
   }
 
-  /** The grid side layer {@code layer} runs at for an input of {@code imageSize} pixels. */
+  /**
+   * The grid side layer {@code layer} runs at for an input of {@code imageSize} pixels.
+   *
+   * @param imageSize the encoder input side in pixels
+   * @param layer the layer, 0..3
+   * @return the side of that layer's token grid
+   */
   public int gridSize(int imageSize, int layer) {
     int g = convOut(convOut(imageSize, 2), 2);
     for (int l = 0; l < layer; l++) {

@@ -10,10 +10,21 @@ import java.nio.file.Path;
 public class CheckpointFormatException extends IOException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * Creates the exception.
+   *
+   * @param message what is wrong, naming the file and tensor or key
+   */
   public CheckpointFormatException(String message) {
     super(message);
   }
 
+  /**
+   * Creates the exception with its cause.
+   *
+   * @param message what is wrong, naming the file and tensor or key
+   * @param cause the underlying error
+   */
   public CheckpointFormatException(String message, Throwable cause) {
     super(message, cause);
   }

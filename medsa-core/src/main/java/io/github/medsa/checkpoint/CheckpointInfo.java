@@ -20,12 +20,30 @@ import java.util.function.Predicate;
 public record CheckpointInfo(Path file, CheckpointFormat format, boolean huggingFaceNames,
     Map<String, long[]> shapes, Map<String, TensorDtype> dtypes, int tensorCount, long elementCount) {
 
+  /**
+   * Copies the maps, keeping their order.
+   *
+   * @param file the inspected file
+   * @param format its container format
+   * @param huggingFaceNames whether it used Hugging Face names (translated here)
+   * @param shapes tensor shapes by official SAM name
+   * @param dtypes stored element types by official SAM name
+   * @param tensorCount number of tensors
+   * @param elementCount total number of elements
+   */
   public CheckpointInfo {
     shapes = Collections.unmodifiableMap(new LinkedHashMap<>(shapes));
     dtypes = Collections.unmodifiableMap(new LinkedHashMap<>(dtypes));
   }
 
-  /** Inspects {@code file}; {@link CheckpointFormatException} for unknown or corrupt files. */
+  /**
+   * Inspects {@code file}: names, shapes and dtypes, without loading the tensors' data.
+   *
+   * @param file the checkpoint file
+   * @return what it holds, under official SAM names
+   * @throws CheckpointFormatException for unknown or corrupt files
+   * @throws IOException if the file cannot be read
+   */
   public static CheckpointInfo inspect(Path file) throws IOException {
     checkNotNull(file, "file");
     CheckpointFormat format = Checkpoints.detect(file);
@@ -73,6 +91,10 @@ public record CheckpointInfo(Path file, CheckpointFormat format, boolean hugging
   /**
    * The name of the first candidate whose names and shapes are exactly this checkpoint's (order ignored),
    * e.g. among the SAM presets {@code vit_b}, {@code vit_l}, {@code vit_h}.
+   *
+   * @param candidates name to expected shapes by tensor name
+   * @return the first matching candidate's name, or empty
+   * @throws NullPointerException if {@code candidates} is null
    */
   public Optional<String> matchingPreset(Map<String, Map<String, long[]>> candidates) {
     checkNotNull(candidates, "candidates");

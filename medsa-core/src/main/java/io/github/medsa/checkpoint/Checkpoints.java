@@ -30,7 +30,10 @@ public final class Checkpoints {
    * translated). 64/32-bit integer counters are read as float32 too ({@link TensorDtype#isReadable()}); other
    * integer and bool tensors are rejected with {@link UnsupportedDtypeException}.
    *
+   * @param file a {@code .pth} (zip or legacy pickle) or {@code .safetensors} file
+   * @return the tensors under official SAM names
    * @throws CheckpointFormatException for unknown, corrupt or truncated files
+   * @throws IOException if the file cannot be read (e.g. {@link java.nio.file.NoSuchFileException})
    */
   public static StateDict read(Path file) throws IOException {
     CheckpointFormat format = detect(file);
@@ -54,7 +57,15 @@ public final class Checkpoints {
     return StateDict.of(sam);
   }
 
-  /** The container format, from the first bytes of the file. */
+  /**
+   * The container format, from the first bytes of the file.
+   *
+   * @param file the checkpoint file
+   * @return its format
+   * @throws java.nio.file.NoSuchFileException if it is not a regular file
+   * @throws CheckpointFormatException if its first bytes match no known format
+   * @throws IOException if it cannot be read
+   */
   public static CheckpointFormat detect(Path file) throws IOException {
     checkNotNull(file, "file");
     if (!Files.isRegularFile(file)) {

@@ -85,7 +85,12 @@ public final class HuggingFaceNames {
 
   private HuggingFaceNames() {}
 
-  /** The Hugging Face name of an official SAM name (names the converter does not touch are unchanged). */
+  /**
+   * The Hugging Face name of an official SAM name (names the converter does not touch are unchanged).
+   *
+   * @param samName an official segment-anything state-dict name
+   * @return the {@code transformers} name
+   */
   public static String toHf(String samName) {
     checkNotNull(samName, "samName");
     String key = samName;
@@ -110,6 +115,9 @@ public final class HuggingFaceNames {
    * The official SAM name of a Hugging Face name; both {@code shared_image_embedding.positional_embedding}
    * and {@code prompt_encoder.shared_embedding.positional_embedding} give the Gaussian matrix. Unknown names
    * come back unchanged.
+   *
+   * @param hfName a {@code transformers} state-dict name
+   * @return the official segment-anything name
    */
   public static String toSam(String hfName) {
     checkNotNull(hfName, "hfName");
@@ -134,7 +142,12 @@ public final class HuggingFaceNames {
     return key;
   }
 
-  /** Whether these names are Hugging Face names (a vision encoder or the shared image embedding). */
+  /**
+   * Whether these names are Hugging Face names (a vision encoder or the shared image embedding).
+   *
+   * @param names a checkpoint's tensor names
+   * @return true if any looks like a {@code transformers} SAM name
+   */
   public static boolean looksLikeHf(Collection<String> names) {
     for (String n : names) {
       if (n.startsWith("vision_encoder.") || n.equals(HF_GAUSSIAN) || n.equals(HF_GAUSSIAN_ALIAS)) {

@@ -17,17 +17,35 @@ public record LoadReport(List<String> missingKeys, List<String> unexpectedKeys,
 
   /** A key whose shape differs; {@link #toString()} is {@code name: expected [a, b], found [c, d]}. */
   public record ShapeMismatch(String name, long[] expected, long[] found) {
+    /**
+     * Copies the shapes.
+     *
+     * @param name the tensor's state-dict name
+     * @param expected the shape the model needs
+     * @param found the shape in the checkpoint
+     * @throws NullPointerException if {@code name} is null
+     */
     public ShapeMismatch {
       checkNotNull(name, "name");
       expected = expected.clone();
       found = found.clone();
     }
 
+    /**
+     * The shape the model needs.
+     *
+     * @return a copy of the shape
+     */
     @Override
     public long[] expected() {
       return expected.clone();
     }
 
+    /**
+     * The shape in the checkpoint.
+     *
+     * @return a copy of the shape
+     */
     @Override
     public long[] found() {
       return found.clone();
@@ -50,6 +68,14 @@ public record LoadReport(List<String> missingKeys, List<String> unexpectedKeys,
     }
   }
 
+  /**
+   * Copies the lists.
+   *
+   * @param missingKeys tensors the model needs that were absent
+   * @param unexpectedKeys tensors present that the model does not use
+   * @param shapeMismatches tensors present with the wrong shape
+   * @param ignoredKeys tensors present that the model ignores by design
+   */
   public LoadReport {
     missingKeys = List.copyOf(missingKeys);
     unexpectedKeys = List.copyOf(unexpectedKeys);
@@ -57,17 +83,31 @@ public record LoadReport(List<String> missingKeys, List<String> unexpectedKeys,
     ignoredKeys = List.copyOf(ignoredKeys);
   }
 
-  /** A report with no ignored keys. */
+  /**
+   * A report with no ignored keys.
+   *
+   * @param missingKeys tensors the model needs that were absent
+   * @param unexpectedKeys tensors present that the model does not use
+   * @param shapeMismatches tensors present with the wrong shape
+   */
   public LoadReport(List<String> missingKeys, List<String> unexpectedKeys, List<ShapeMismatch> shapeMismatches) {
     this(missingKeys, unexpectedKeys, shapeMismatches, List.of());
   }
 
-  /** Nothing missing, nothing unexpected, no shape mismatch (ignored keys by design do not count). */
+  /**
+   * Nothing missing, nothing unexpected, no shape mismatch (ignored keys by design do not count).
+   *
+   * @return true if the state dict matches the model
+   */
   public boolean isClean() {
     return missingKeys.isEmpty() && unexpectedKeys.isEmpty() && shapeMismatches.isEmpty();
   }
 
-  /** One multi-line description listing every problem. */
+  /**
+   * One multi-line description listing every problem.
+   *
+   * @return the counts, then every key and mismatch
+   */
   public String describe() {
     StringBuilder sb = new StringBuilder();
     sb.append(missingKeys.size()).append(" missing, ").append(unexpectedKeys.size()).append(" unexpected, ")

@@ -47,6 +47,10 @@ public final class Safetensors {
    * Every tensor as float32 (F32 as stored; F16, BF16 and F64 converted), in header order. Throws
    * {@link UnsupportedDtypeException} for other dtypes and {@link CheckpointFormatException} for corrupt or
    * truncated files.
+   *
+   * @param file the {@code .safetensors} file
+   * @return the tensors under the file's own names
+   * @throws IOException if the file cannot be read, has an unsupported dtype or is corrupt or truncated
    */
   public static StateDict read(Path file) throws IOException {
     checkNotNull(file, "file");
@@ -67,7 +71,13 @@ public final class Safetensors {
     }
   }
 
-  /** The {@code __metadata__} string map of the header (empty when absent). */
+  /**
+   * The {@code __metadata__} string map of the header (empty when absent).
+   *
+   * @param file the {@code .safetensors} file
+   * @return the metadata, key to value
+   * @throws IOException if the file cannot be read or its header is corrupt
+   */
   public static Map<String, String> metadata(Path file) throws IOException {
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
       return readHeader(file, ch).metadata();
@@ -77,6 +87,11 @@ public final class Safetensors {
   /**
    * Writes every tensor as F32, keys sorted, data in key order, the JSON header padded with spaces to a
    * multiple of 8 bytes as the reference implementation does.
+   *
+   * @param file the file to create or overwrite
+   * @param stateDict the tensors to write
+   * @throws IOException if the file cannot be written
+   * @throws NullPointerException if an argument is null
    */
   public static void write(Path file, StateDict stateDict) throws IOException {
     checkNotNull(file, "file");

@@ -22,7 +22,14 @@ public final class StateDict {
     this.tensors = tensors;
   }
 
-  /** Wraps the given tensors (kept in the map's iteration order); each must be float32. */
+  /**
+   * Wraps the given tensors (kept in the map's iteration order); each must be float32.
+   *
+   * @param tensors the tensors by state-dict name (the map is copied, the arrays are shared)
+   * @return the state dict
+   * @throws NullPointerException naming a tensor that is null
+   * @throws IllegalArgumentException naming a tensor that is not FLOAT
+   */
   public static StateDict of(Map<String, INDArray> tensors) {
     ImmutableMap.Builder<String, INDArray> b = ImmutableMap.builder();
     tensors.forEach((name, arr) -> {
@@ -33,34 +40,72 @@ public final class StateDict {
     return new StateDict(b.build());
   }
 
+  /**
+   * The tensor names, in insertion order.
+   *
+   * @return the immutable set of names
+   */
   public Set<String> names() {
     return tensors.keySet();
   }
 
+  /**
+   * Whether a tensor of this name is present.
+   *
+   * @param name the state-dict name
+   * @return true if present
+   */
   public boolean contains(String name) {
     return tensors.containsKey(name);
   }
 
-  /** The tensor called {@code name}; {@link IllegalArgumentException} naming it when absent. */
+  /**
+   * The tensor called {@code name}.
+   *
+   * @param name the state-dict name
+   * @return the shared array
+   * @throws IllegalArgumentException naming it when absent
+   */
   public INDArray get(String name) {
     INDArray a = tensors.get(name);
     checkArgument(a != null, "no tensor named %s in this state dict", name);
     return a;
   }
 
+  /**
+   * The shape of the tensor called {@code name}.
+   *
+   * @param name the state-dict name
+   * @return its shape, in PyTorch's layout
+   * @throws IllegalArgumentException naming it when absent
+   */
   public long[] shape(String name) {
     return get(name).shape();
   }
 
+  /**
+   * The tensors as an immutable map.
+   *
+   * @return name to shared array, in insertion order
+   */
   public Map<String, INDArray> asMap() {
     return tensors;
   }
 
+  /**
+   * Number of tensors.
+   *
+   * @return the tensor count
+   */
   public int size() {
     return tensors.size();
   }
 
-  /** Total number of elements over all tensors. */
+  /**
+   * Total number of elements over all tensors.
+   *
+   * @return the summed lengths (parameters, for weights)
+   */
   public long elementCount() {
     return tensors.values().stream().mapToLong(INDArray::length).sum();
   }

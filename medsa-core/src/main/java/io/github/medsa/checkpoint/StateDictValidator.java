@@ -16,6 +16,13 @@ public final class StateDictValidator {
    * Lists missing keys (in {@code expected}'s order), unexpected keys (in the dict's order) and shape
    * mismatches. Strict: throws {@link StateDictMismatchException} listing all of them unless the report is
    * clean. Non-strict: returns the report; callers load only keys that are neither missing nor mismatched.
+   *
+   * @param sd the loaded tensors
+   * @param expected the shapes the model needs, by name
+   * @param strict whether any difference throws
+   * @return the report of differences
+   * @throws StateDictMismatchException if strict and the report is not clean
+   * @throws NullPointerException if an argument or an expected shape is null
    */
   public static LoadReport validate(StateDict sd, Map<String, long[]> expected, boolean strict) {
     return validate(sd, expected, name -> false, strict);
@@ -25,6 +32,14 @@ public final class StateDictValidator {
    * As {@link #validate(StateDict, Map, boolean)}, except that keys the model does not declare but
    * {@code unusedByDesign} accepts are listed as {@link LoadReport#ignoredKeys()} rather than unexpected, so
    * strict loading passes them.
+   *
+   * @param sd the loaded tensors
+   * @param expected the shapes the model needs, by name
+   * @param unusedByDesign accepts names the model deliberately ignores
+   * @param strict whether any difference throws
+   * @return the report of differences
+   * @throws StateDictMismatchException if strict and the report is not clean
+   * @throws NullPointerException if an argument or an expected shape is null
    */
   public static LoadReport validate(StateDict sd, Map<String, long[]> expected, Predicate<String> unusedByDesign,
       boolean strict) {

@@ -5,7 +5,9 @@ import java.nio.file.Path;
 /** A tensor is stored with a data type that cannot be loaded as float32 weights (integers, bool, ...). */
 public final class UnsupportedDtypeException extends CheckpointFormatException {
   private static final long serialVersionUID = 1L;
+  /** The state-dict name of the tensor that could not be loaded. */
   private final String tensor;
+  /** The data type it is stored with. */
   private final String dtype;
 
   UnsupportedDtypeException(Path file, String tensor, String dtype) {
@@ -15,10 +17,20 @@ public final class UnsupportedDtypeException extends CheckpointFormatException {
     this.dtype = dtype;
   }
 
+  /**
+   * The tensor that could not be loaded.
+   *
+   * @return its state-dict name
+   */
   public String tensor() {
     return tensor;
   }
 
+  /**
+   * The data type it is stored with.
+   *
+   * @return the dtype as the checkpoint names it (e.g. {@code U8} or {@code ByteStorage})
+   */
   public String dtype() {
     return dtype;
   }

@@ -70,13 +70,27 @@ public final class MaskPostprocessor {
     return r.reshape('c', new long[] {origH, n, origW}).permute(1, 0, 2).dup('c').reshape('c', new long[] {b, c, origH, origW});
   }
 
-  /** Upscales with the sizes recorded in {@code image} (see {@link #upscaleLogits(INDArray, int, int, int, int, int)}). */
+  /**
+   * Upscales with the sizes recorded in {@code image} (see
+   * {@link #upscaleLogits(INDArray, int, int, int, int, int)}).
+   *
+   * @param lowRes decoder logits {@code [B, C, m, m]}
+   * @param image the prepared image the logits belong to
+   * @return logits {@code [B, C, origH, origW]} in the original-image frame
+   * @throws NullPointerException if {@code image} is null
+   */
   public INDArray upscaleLogits(INDArray lowRes, PreparedImage image) {
     checkNotNull(image, "image");
     return upscaleLogits(lowRes, image.inputH(), image.inputW(), image.imageSize(), image.origH(), image.origW());
   }
 
-  /** Binary masks: {@code logits > 0} as a {@link DataType#BOOL} array of the same shape (NaN is false). */
+  /**
+   * Binary masks: {@code logits > 0} as a {@link DataType#BOOL} array of the same shape (NaN is false).
+   *
+   * @param logits mask logits of any shape
+   * @return the BOOL masks
+   * @throws NullPointerException if {@code logits} is null
+   */
   public static INDArray toMasks(INDArray logits) {
     checkNotNull(logits, "logits");
     return logits.gt(0.0);

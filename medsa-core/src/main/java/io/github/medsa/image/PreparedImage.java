@@ -17,6 +17,18 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * @param inputW width of the resized image inside the padded square ({@code input_size[1]} in SAM)
  */
 public record PreparedImage(INDArray pixels, int origH, int origW, int inputH, int inputW) {
+  /**
+   * Validates the sizes.
+   *
+   * @param pixels the normalised encoder input {@code [1, 3, S, S]}
+   * @param origH original image height in pixels
+   * @param origW original image width in pixels
+   * @param inputH resized height inside the padded square, in pixels
+   * @param inputW resized width inside the padded square, in pixels
+   * @throws NullPointerException if {@code pixels} is null
+   * @throws IllegalArgumentException if the shape is not {@code [1, 3, S, S]}, a size is not positive or the
+   *     resized image does not fit in the square
+   */
   public PreparedImage {
     checkNotNull(pixels, "pixels");
     long[] shape = pixels.shape();
@@ -27,7 +39,11 @@ public record PreparedImage(INDArray pixels, int origH, int origW, int inputH, i
         "input size %s x %s must be positive and fit in %s x %s", inputH, inputW, shape[2], shape[3]);
   }
 
-  /** The side {@code S} of the padded square. */
+  /**
+   * The side {@code S} of the padded square.
+   *
+   * @return the side in pixels
+   */
   public int imageSize() {
     return (int) pixels.size(2);
   }

@@ -19,18 +19,38 @@ public record ResizeLongestSide(int targetLength) {
   /** Pillow: {@code PRECISION_BITS = 32 - 8 - 2}. */
   private static final int PRECISION_BITS = 32 - 8 - 2;
 
+  /**
+   * Validates the target.
+   *
+   * @param targetLength the side of the model's square input, in pixels
+   * @throws IllegalArgumentException if it is not positive
+   */
   public ResizeLongestSide {
     checkArgument(targetLength > 0, "targetLength must be positive, got %s", targetLength);
   }
 
-  /** {@code {newh, neww}}: the size an {@code h x w} image is resized to (long side = target, rounded half up). */
+  /**
+   * {@code {newh, neww}}: the size an {@code h x w} image is resized to (long side = target, rounded half up).
+   *
+   * @param h original height in pixels
+   * @param w original width in pixels
+   * @return {@code {height, width}} in model-input pixels
+   * @throws IllegalArgumentException if a size is not positive
+   */
   public int[] targetSize(int h, int w) {
     checkArgument(h > 0 && w > 0, "image size must be positive, got %s x %s", h, w);
     double scale = targetLength * 1.0 / Math.max(h, w);
     return new int[] {(int) (h * scale + 0.5), (int) (w * scale + 0.5)};
   }
 
-  /** The image resized to {@link #targetSize}; the same instance when the size does not change (as Pillow). */
+  /**
+   * The image resized to {@link #targetSize} with Pillow's bilinear filter; the same instance when the size does
+   * not change (as Pillow).
+   *
+   * @param image the original image
+   * @return the resized image, in the model-input frame
+   * @throws NullPointerException if {@code image} is null
+   */
   public RgbImage apply(RgbImage image) {
     checkNotNull(image, "image");
     int h = image.height();
@@ -51,6 +71,13 @@ public record ResizeLongestSide(int targetLength) {
   /**
    * Maps {@code (x, y)} points given in the original {@code origH x origW} frame to the resized frame:
    * {@code x * (neww / origW)}, {@code y * (newh / origH)} in double (the reference then casts to float32).
+   *
+   * @param xy points {@code {x, y}} in original-image pixels
+   * @param origH original height in pixels
+   * @param origW original width in pixels
+   * @return new arrays, the points in model-input pixels
+   * @throws NullPointerException if {@code xy} is null
+   * @throws IllegalArgumentException if a point is null or not two values, or a size is not positive
    */
   public double[][] applyCoords(double[][] xy, int origH, int origW) {
     checkNotNull(xy, "xy");
@@ -66,7 +93,16 @@ public record ResizeLongestSide(int targetLength) {
     return out;
   }
 
-  /** Maps {@code (x0, y0, x1, y1)} boxes as two corner points each, like {@link #applyCoords}. */
+  /**
+   * Maps {@code (x0, y0, x1, y1)} boxes as two corner points each, like {@link #applyCoords}.
+   *
+   * @param boxes boxes {@code {x0, y0, x1, y1}} in original-image pixels
+   * @param origH original height in pixels
+   * @param origW original width in pixels
+   * @return new arrays, the boxes in model-input pixels
+   * @throws NullPointerException if {@code boxes} is null
+   * @throws IllegalArgumentException if a box is null or not four values, or a size is not positive
+   */
   public double[][] applyBoxes(double[][] boxes, int origH, int origW) {
     checkNotNull(boxes, "boxes");
     double[][] corners = new double[boxes.length * 2][];

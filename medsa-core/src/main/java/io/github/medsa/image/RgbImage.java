@@ -41,7 +41,16 @@ public final class RgbImage {
     this.rgb = rgb;
   }
 
-  /** Wraps a copy of {@code rgb}: {@code h * w * 3} bytes, interleaved RGB, row-major, unsigned. */
+  /**
+   * Wraps a copy of {@code rgb}: {@code h * w * 3} bytes, interleaved RGB, row-major, unsigned.
+   *
+   * @param h height in pixels
+   * @param w width in pixels
+   * @param rgb the pixels, {@code (y * w + x) * 3 + c}
+   * @return the image
+   * @throws NullPointerException if {@code rgb} is null
+   * @throws IllegalArgumentException if a size is not positive or the array length is not {@code h * w * 3}
+   */
   public static RgbImage ofRgbBytes(int h, int w, byte[] rgb) {
     checkNotNull(rgb, "rgb");
     checkSize(h, w, "[" + h + ", " + w + ", 3]");
@@ -50,7 +59,14 @@ public final class RgbImage {
     return new RgbImage(h, w, rgb.clone());
   }
 
-  /** Converts any {@link BufferedImage}; see the class comment for grey and alpha handling. */
+  /**
+   * Converts any {@link BufferedImage}; see the class comment for grey and alpha handling.
+   *
+   * @param image the image
+   * @return a copy of its pixels as RGB
+   * @throws NullPointerException if {@code image} is null
+   * @throws IllegalArgumentException if it has no pixels
+   */
   public static RgbImage of(BufferedImage image) {
     checkNotNull(image, "image");
     int h = image.getHeight();
@@ -104,6 +120,9 @@ public final class RgbImage {
    * numeric type. Every value must be finite and within {@code [0, 255]}; floating values are rounded to the
    * nearest integer, ties to even (as {@code numpy.rint}).
    *
+   * @param array the pixels, rows first: {@code [H, W, C]} or {@code [H, W]}
+   * @return a copy as RGB bytes
+   * @throws NullPointerException if {@code array} is null
    * @throws IllegalArgumentException naming the shape, or the first offending position and value
    */
   public static RgbImage of(INDArray array) {
@@ -149,15 +168,33 @@ public final class RgbImage {
     checkArgument(h > 0 && w > 0, "image must have positive height and width, got %s", found);
   }
 
+  /**
+   * Height of the image.
+   *
+   * @return rows, in pixels
+   */
   public int height() {
     return height;
   }
 
+  /**
+   * Width of the image.
+   *
+   * @return columns, in pixels
+   */
   public int width() {
     return width;
   }
 
-  /** The value {@code 0..255} of channel {@code c} (0 = R, 1 = G, 2 = B) at row {@code y}, column {@code x}. */
+  /**
+   * The value {@code 0..255} of channel {@code c} (0 = R, 1 = G, 2 = B) at row {@code y}, column {@code x}.
+   *
+   * @param y the row, 0 at the top
+   * @param x the column, 0 at the left
+   * @param c the channel, 0..2
+   * @return the unsigned value
+   * @throws IndexOutOfBoundsException if an index is outside the image
+   */
   public int get(int y, int x, int c) {
     checkElementIndex(y, height, "y");
     checkElementIndex(x, width, "x");
@@ -165,7 +202,11 @@ public final class RgbImage {
     return rgb[(y * width + x) * 3 + c] & 0xff;
   }
 
-  /** A copy of the pixels: {@code h * w * 3} bytes, interleaved RGB, row-major. */
+  /**
+   * A copy of the pixels: {@code h * w * 3} bytes, interleaved RGB, row-major.
+   *
+   * @return a new array
+   */
   public byte[] toRgbBytes() {
     return rgb.clone();
   }
@@ -180,7 +221,11 @@ public final class RgbImage {
     return new RgbImage(h, w, rgb);
   }
 
-  /** A new {@link BufferedImage#TYPE_INT_RGB} image with these pixels. */
+  /**
+   * A new {@link BufferedImage#TYPE_INT_RGB} image with these pixels.
+   *
+   * @return the image
+   */
   public BufferedImage toBufferedImage() {
     BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
     int[] row = new int[width];
@@ -194,7 +239,11 @@ public final class RgbImage {
     return image;
   }
 
-  /** A new {@code [H, W, 3]} {@link DataType#UINT8} array (values 0..255), as {@code numpy uint8 HWC}. */
+  /**
+   * A new {@code [H, W, 3]} {@link DataType#UINT8} array (values 0..255), as {@code numpy uint8 HWC}.
+   *
+   * @return the array
+   */
   public INDArray toINDArray() {
     int[] values = new int[rgb.length];
     for (int i = 0; i < rgb.length; i++) {

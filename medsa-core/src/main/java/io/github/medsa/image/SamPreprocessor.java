@@ -23,7 +23,16 @@ public final class SamPreprocessor {
   private final float[] mean;
   private final float[] std;
 
-  /** A preprocessor for an {@code imageSize}-pixel encoder with explicit per-channel mean and std. */
+  /**
+   * A preprocessor for an {@code imageSize}-pixel encoder with explicit per-channel mean and std.
+   *
+   * @param imageSize side of the encoder's square input, in pixels
+   * @param pixelMean (R, G, B) mean in 0..255 units
+   * @param pixelStd (R, G, B) standard deviation in 0..255 units
+   * @throws NullPointerException if an array is null
+   * @throws IllegalArgumentException if an array does not have 3 values, a mean is not finite, a std is not
+   *     positive and finite, or {@code imageSize} is not positive
+   */
   public SamPreprocessor(int imageSize, double[] pixelMean, double[] pixelStd) {
     checkNotNull(pixelMean, "pixelMean");
     checkNotNull(pixelStd, "pixelStd");
@@ -41,20 +50,43 @@ public final class SamPreprocessor {
     }
   }
 
-  /** A preprocessor with SAM's pixel mean and std. */
+  /**
+   * A preprocessor with SAM's pixel mean and std.
+   *
+   * @param imageSize side of the encoder's square input, in pixels
+   * @return the preprocessor
+   * @throws IllegalArgumentException if {@code imageSize} is not positive
+   */
   public static SamPreprocessor sam(int imageSize) {
     return new SamPreprocessor(imageSize, SAM_PIXEL_MEAN, SAM_PIXEL_STD);
   }
 
+  /**
+   * Side of the encoder's square input.
+   *
+   * @return the side in pixels
+   */
   public int imageSize() {
     return resize.targetLength();
   }
 
+  /**
+   * The resize step, to map prompts from the original to the model-input frame.
+   *
+   * @return the resize to {@link #imageSize()}
+   */
   public ResizeLongestSide resize() {
     return resize;
   }
 
-  /** Resizes, normalises and pads {@code image}: pixels {@code [1, 3, S, S]} float plus both sizes. */
+  /**
+   * Resizes, normalises and pads {@code image}: pixels {@code [1, 3, S, S]} float plus both sizes. The resized
+   * image sits at the top left; the padding is zero (after normalisation).
+   *
+   * @param image the original image
+   * @return the encoder input with the original and model-input sizes
+   * @throws NullPointerException if {@code image} is null
+   */
   public PreparedImage prepare(RgbImage image) {
     checkNotNull(image, "image");
     RgbImage resized = resize.apply(image);
@@ -75,7 +107,13 @@ public final class SamPreprocessor {
     return new PreparedImage(pixels, image.height(), image.width(), h, w);
   }
 
-  /** Just the encoder input {@code [1, 3, S, S]} of {@link #prepare}. */
+  /**
+   * Just the encoder input {@code [1, 3, S, S]} of {@link #prepare}.
+   *
+   * @param image the original image
+   * @return the normalised, padded pixels
+   * @throws NullPointerException if {@code image} is null
+   */
   public INDArray toModelInput(RgbImage image) {
     return prepare(image).pixels();
   }

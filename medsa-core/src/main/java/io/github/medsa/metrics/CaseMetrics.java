@@ -11,6 +11,14 @@ import static com.google.common.base.Preconditions.checkArgument;
  *     are empty (see {@link EmptyPolicy}) and +Infinity when exactly one is
  */
 public record CaseMetrics(double dice, double iou, double hd95) {
+  /**
+   * Validates the ranges.
+   *
+   * @param dice Dice in [0, 1] or NaN
+   * @param iou IoU in [0, 1] or NaN
+   * @param hd95 HD95 in spacing units, {@code >= 0} or NaN
+   * @throws IllegalArgumentException if a value is out of range
+   */
   public CaseMetrics {
     // A ratio outside [0, 1] can only come from a bug, so it is refused here rather than averaged silently.
     checkArgument(Double.isNaN(dice) || (dice >= 0 && dice <= 1), "dice must be in [0, 1] or NaN, got %s", dice);

@@ -10,13 +10,27 @@ import java.util.Collection;
  * large ones.
  */
 public record DatasetMetrics(MetricSummary dice, MetricSummary iou, MetricSummary hd95) {
+  /**
+   * Checks the summaries are present.
+   *
+   * @param dice summary of the cases' Dice
+   * @param iou summary of the cases' IoU
+   * @param hd95 summary of the cases' HD95, in spacing units
+   * @throws NullPointerException if one is null
+   */
   public DatasetMetrics {
     checkNotNull(dice, "dice");
     checkNotNull(iou, "iou");
     checkNotNull(hd95, "hd95");
   }
 
-  /** Aggregates per-case metrics; NaN values are skipped per metric and counted. */
+  /**
+   * Aggregates per-case metrics; NaN values are skipped per metric and counted.
+   *
+   * @param cases the per-case metrics
+   * @return mean and std of each metric
+   * @throws NullPointerException if {@code cases} is null
+   */
   public static DatasetMetrics of(Collection<CaseMetrics> cases) {
     checkNotNull(cases, "cases");
     return new DatasetMetrics(

@@ -13,11 +13,26 @@ import static com.google.common.base.Preconditions.checkNotNull;
  * @param skipped number of NaN cases left out
  */
 public record MetricSummary(double mean, double std, int cases, int skipped) {
+  /**
+   * Validates the counts.
+   *
+   * @param mean mean over the cases used
+   * @param std population standard deviation over the cases used
+   * @param cases number of cases used
+   * @param skipped number of NaN cases left out
+   * @throws IllegalArgumentException if a count is negative
+   */
   public MetricSummary {
     checkArgument(cases >= 0 && skipped >= 0, "counts must be >= 0, got cases=%s skipped=%s", cases, skipped);
   }
 
-  /** Summarises per-case values, skipping NaN. */
+  /**
+   * Summarises per-case values, skipping NaN.
+   *
+   * @param values one value per case
+   * @return mean, population std and counts
+   * @throws NullPointerException if {@code values} is null
+   */
   public static MetricSummary of(double... values) {
     checkNotNull(values, "values");
     int used = 0;

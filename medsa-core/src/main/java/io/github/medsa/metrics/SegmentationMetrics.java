@@ -51,12 +51,20 @@ public final class SegmentationMetrics {
     this.spacing = spacing;
   }
 
-  /** MONAI conventions: threshold 0.5, {@link EmptyPolicy#ONE}, unit spacing. */
+  /**
+   * MONAI conventions: threshold 0.5, {@link EmptyPolicy#ONE}, unit spacing.
+   *
+   * @return the metrics
+   */
   public static SegmentationMetrics monai() {
     return new SegmentationMetrics(false, 0.5, EmptyPolicy.ONE, null);
   }
 
-  /** The Med-SA paper's Dice/IoU averaged over five thresholds; HD95 as in {@link #monai()}. */
+  /**
+   * The Med-SA paper's Dice/IoU averaged over five thresholds; HD95 as in {@link #monai()}.
+   *
+   * @return the metrics
+   */
   public static SegmentationMetrics medSaPaper() {
     return new SegmentationMetrics(true, 0.5, EmptyPolicy.ONE, null);
   }
@@ -64,12 +72,23 @@ public final class SegmentationMetrics {
   /**
    * The probability above which (strictly) a voxel is predicted foreground. Under {@link #medSaPaper()} it only
    * affects HD95, since Dice and IoU use the paper's five fixed thresholds.
+   *
+   * @param threshold the probability threshold, in [0, 1)
+   * @return a copy with this threshold
+   * @throws IllegalArgumentException if it is outside [0, 1)
    */
   public SegmentationMetrics withThreshold(double threshold) {
     checkArgument(threshold >= 0 && threshold < 1, "threshold must be in [0, 1), got %s", threshold);
     return new SegmentationMetrics(paperProtocol, threshold, emptyPolicy, spacing);
   }
 
+  /**
+   * What a case scores when prediction and truth are both empty.
+   *
+   * @param emptyPolicy the policy
+   * @return a copy with this policy
+   * @throws NullPointerException if {@code emptyPolicy} is null
+   */
   public SegmentationMetrics withEmptyPolicy(EmptyPolicy emptyPolicy) {
     checkNotNull(emptyPolicy, "emptyPolicy");
     return new SegmentationMetrics(paperProtocol, threshold, emptyPolicy, spacing);
@@ -78,6 +97,11 @@ public final class SegmentationMetrics {
   /**
    * Physical size of a pixel/voxel along each axis, in the order of the array's axes (e.g. {@code (dz, dy, dx)}
    * for {@code [D, H, W]}); HD95 is reported in these units. Must have one value per axis of the inputs.
+   *
+   * @param spacing one positive spacing per axis (e.g. millimetres)
+   * @return a copy with this spacing
+   * @throws NullPointerException if {@code spacing} is null
+   * @throws IllegalArgumentException if it is empty or a value is not positive and finite
    */
   public SegmentationMetrics withSpacing(double... spacing) {
     checkNotNull(spacing, "spacing");
@@ -89,17 +113,30 @@ public final class SegmentationMetrics {
     return new SegmentationMetrics(paperProtocol, threshold, emptyPolicy, spacing.clone());
   }
 
+  /**
+   * The probability above which (strictly) a voxel is predicted foreground.
+   *
+   * @return the threshold, in [0, 1)
+   */
   public double threshold() {
     return threshold;
   }
 
+  /**
+   * What a case scores when prediction and truth are both empty.
+   *
+   * @return the policy
+   */
   public EmptyPolicy emptyPolicy() {
     return emptyPolicy;
   }
 
   /**
+   * The metrics of one case from predicted probabilities.
+   *
    * @param probabilities foreground probabilities in [0, 1] (e.g. {@code sigmoid(logits)}), any numeric type
    * @param truth ground truth of the same shape, 0 or 1 (any numeric or boolean type)
+   * @return Dice, IoU and HD95 of this case
    * @throws IllegalArgumentException on a shape mismatch, a NaN or out-of-range probability, or a non-binary truth
    */
   public CaseMetrics fromProbabilities(INDArray probabilities, INDArray truth) {
@@ -110,9 +147,13 @@ public final class SegmentationMetrics {
   }
 
   /**
+   * The metrics of one case from mask logits.
+   *
    * @param logits raw mask-decoder outputs; {@code sigmoid} is applied here (in double) before thresholding,
    *     so the result equals {@link #fromProbabilities(INDArray, INDArray)} on {@code sigmoid(logits)}
    * @param truth ground truth of the same shape, 0 or 1
+   * @return Dice, IoU and HD95 of this case
+   * @throws IllegalArgumentException on a shape mismatch, a NaN logit or a non-binary truth
    */
   public CaseMetrics fromLogits(INDArray logits, INDArray truth) {
     checkNotNull(logits, "logits");
@@ -121,13 +162,30 @@ public final class SegmentationMetrics {
     return fromProbabilities(sigmoid(toDoubles(logits), grid), binary(toDoubles(truth), grid), grid);
   }
 
-  /** As {@link #fromProbabilities(INDArray, INDArray)} for flat C-ordered arrays of the given shape. */
+  /**
+   * As {@link #fromProbabilities(INDArray, INDArray)} for flat C-ordered arrays of the given shape.
+   *
+   * @param probabilities foreground probabilities in [0, 1], C order
+   * @param truth ground truth, C order
+   * @param shape the axes' sizes, e.g. {@code H, W} or {@code D, H, W}
+   * @return Dice, IoU and HD95 of this case
+   * @throws IllegalArgumentException if the lengths do not match the shape, or a probability is NaN or outside
+   *     [0, 1]
+   */
   public CaseMetrics fromProbabilities(double[] probabilities, boolean[] truth, int... shape) {
     Grid grid = flatShape(probabilities, truth, shape);
     return fromProbabilities(probabilities.clone(), truth.clone(), grid);
   }
 
-  /** As {@link #fromLogits(INDArray, INDArray)} for flat C-ordered arrays of the given shape. */
+  /**
+   * As {@link #fromLogits(INDArray, INDArray)} for flat C-ordered arrays of the given shape.
+   *
+   * @param logits raw mask logits, C order
+   * @param truth ground truth, C order
+   * @param shape the axes' sizes, e.g. {@code H, W} or {@code D, H, W}
+   * @return Dice, IoU and HD95 of this case
+   * @throws IllegalArgumentException if the lengths do not match the shape or a logit is NaN
+   */
   public CaseMetrics fromLogits(double[] logits, boolean[] truth, int... shape) {
     Grid grid = flatShape(logits, truth, shape);
     return fromProbabilities(sigmoid(logits, grid), truth.clone(), grid);
@@ -137,6 +195,13 @@ public final class SegmentationMetrics {
    * An already binarised prediction, for flat C-ordered arrays of the given shape. Under
    * {@link #medSaPaper()} every threshold sees the same mask, so only the smoothing differs from
    * {@link #monai()}.
+   *
+   * @param prediction the predicted mask, C order
+   * @param truth ground truth, C order
+   * @param shape the axes' sizes, e.g. {@code H, W} or {@code D, H, W}
+   * @return Dice, IoU and HD95 of this case
+   * @throws NullPointerException if {@code prediction} is null
+   * @throws IllegalArgumentException if the lengths do not match the shape
    */
   public CaseMetrics fromMasks(boolean[] prediction, boolean[] truth, int... shape) {
     checkNotNull(prediction, "prediction");

@@ -19,16 +19,26 @@ public final class MaskDecoder {
   private final SamConfig cfg;
   private final TwoWayTransformer transformer;
 
+  /**
+   * A decoder of these sizes.
+   *
+   * @param cfg the model sizes
+   * @param extension modules grafted onto the two-way transformer's blocks
+   */
   public MaskDecoder(SamConfig cfg, DecoderBlockExtension extension) {
     this.cfg = cfg;
     this.transformer = new TwoWayTransformer(cfg, extension);
   }
 
   /**
+   * Adds SAM's mask decoder forward pass to the graph.
+   *
+   * @param root the scope the {@code mask_decoder.*} weights are named under
    * @param imageEmbeddings {@code [B, C, g, g]}, or {@code [1, C, g, g]} shared by B prompts
    * @param imagePe {@code [1, C, g, g]}
    * @param sparse {@code [B, N, C]}
    * @param dense {@code [B, C, g, g]}
+   * @return the low-res mask logits {@code [B, M, 4g, 4g]} and IoU estimates {@code [B, M]}
    */
   public Output build(Scope root, SDVariable imageEmbeddings, SDVariable imagePe, SDVariable sparse,
       SDVariable dense) {

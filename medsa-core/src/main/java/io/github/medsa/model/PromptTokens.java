@@ -19,10 +19,15 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class PromptTokens {
   /** The learned embedding each token kind adds, in one-hot column order. */
   public enum Kind {
+    /** Padding: a token that is not a point (SAM's label -1). */
     NOT_A_POINT("not_a_point_embed.weight"),
+    /** A background click (label 0). */
     NEGATIVE("point_embeddings.0.weight"),
+    /** A foreground click (label 1). */
     POSITIVE("point_embeddings.1.weight"),
+    /** A box's top-left corner {@code (x0, y0)}. */
     BOX_TOP_LEFT("point_embeddings.2.weight"),
+    /** A box's bottom-right corner {@code (x1, y1)}. */
     BOX_BOTTOM_RIGHT("point_embeddings.3.weight");
 
     private final String embeddingName;
@@ -44,6 +49,15 @@ public final class PromptTokens {
    * @param box {@code x0, y0, x1, y1} or null
    */
   public record Input(float[][] points, int[] labels, float[] box) {
+    /**
+     * Validates the prompt.
+     *
+     * @param points {@code [n][2]} (x, y) in model-input pixels, may be empty
+     * @param labels {@code n} labels, 1 foreground, 0 background
+     * @param box {@code x0, y0, x1, y1} in model-input pixels, or null
+     * @throws IllegalArgumentException if the counts differ, there is neither a point nor a box, the box does
+     *     not have 4 values, or a label is not 0 or 1
+     */
     public Input {
       checkArgument(points.length == labels.length, "%s points but %s labels", points.length, labels.length);
       checkArgument(points.length > 0 || box != null, "a prompt needs at least one point or a box");
@@ -58,7 +72,15 @@ public final class PromptTokens {
       return points.length + (box == null ? 1 : 2);
     }
 
-    /** A prompt in original-image pixels mapped into the model's frame, as {@code apply_coords}. */
+    /**
+     * A prompt in original-image pixels mapped into the model's frame, as {@code apply_coords}.
+     *
+     * @param p the prompt, in original-image pixels
+     * @param origH original image height in pixels
+     * @param origW original image width in pixels
+     * @param imageSize side of the model's square input in pixels
+     * @return the prompt in model-input pixels
+     */
     public static Input of(Prompt p, int origH, int origW, int imageSize) {
       ResizeLongestSide resize = new ResizeLongestSide(imageSize);
       double[][] xy = new double[p.points().size()][];
@@ -76,7 +98,11 @@ public final class PromptTokens {
       return new Input(points, labels, box);
     }
 
-    /** Prompts that can share one decoder batch have equal layouts. */
+    /**
+     * Prompts that can share one decoder batch have equal layouts.
+     *
+     * @return a key of the point count and whether there is a box
+     */
     public String layout() {
       return points.length + (box == null ? "" : "+box");
     }
@@ -90,17 +116,32 @@ public final class PromptTokens {
     this.kinds = kinds;
   }
 
-  /** Normalised coordinates {@code [B, N, 2]}. */
+  /**
+   * Normalised coordinates {@code [B, N, 2]}.
+   *
+   * @return {@code (x + 0.5, y + 0.5)} (pixel centres) divided by the model-input side, as SAM
+   */
   public INDArray coords() {
     return coords;
   }
 
-  /** One-hot kinds {@code [B, N, Kind.values().length]}. */
+  /**
+   * One-hot kinds {@code [B, N, Kind.values().length]}.
+   *
+   * @return the one-hot array, columns in {@link Kind} order
+   */
   public INDArray kinds() {
     return kinds;
   }
 
-  /** The tokens of prompts with one layout (same number of points, all with or all without a box). */
+  /**
+   * The tokens of prompts with one layout (same number of points, all with or all without a box).
+   *
+   * @param batch the prompts, in model-input pixels
+   * @param inputSize side of the model's square input in pixels
+   * @return the batch's tokens
+   * @throws IllegalArgumentException if the batch is empty or the layouts differ
+   */
   public static PromptTokens of(List<Input> batch, int inputSize) {
     checkArgument(!batch.isEmpty(), "empty prompt batch");
     Input first = batch.get(0);
@@ -118,6 +159,11 @@ public final class PromptTokens {
    * each prompt shorter than the longest gets "not a point" tokens after its points, as SAM lays out points
    * labelled -1 ({@code point_embedding[labels == -1] = not_a_point_embed}, positional encoding zeroed). A prompt
    * so padded decodes as SAM would decode it with those extra -1 points, not exactly as it would alone.
+   *
+   * @param batch the prompts, in model-input pixels
+   * @param inputSize side of the model's square input in pixels
+   * @return the batch's tokens, padded to the longest prompt
+   * @throws IllegalArgumentException if the batch is empty
    */
   public static PromptTokens padded(List<Input> batch, int inputSize) {
     checkArgument(!batch.isEmpty(), "empty prompt batch");

@@ -26,22 +26,49 @@ public final class SamAssembly {
 
   private SamAssembly() {}
 
-  /** Images {@code [B, 3, S, S]} (normalised, padded), named {@code name}. */
+  /**
+   * Images {@code [B, 3, S, S]} (normalised, padded), named {@code name}.
+   *
+   * @param sd the graph
+   * @param name the placeholder's name
+   * @param cfg the model sizes ({@code S} is the image size)
+   * @return the float placeholder, batch size free
+   */
   public static SDVariable imagesInput(SameDiff sd, String name, SamConfig cfg) {
     return sd.placeHolder(name, DataType.FLOAT, -1, 3, cfg.imageSize(), cfg.imageSize());
   }
 
-  /** Prompt token coordinates {@code [B, N, 2]} in [0, 1] (see {@link PromptTokens}). */
+  /**
+   * Prompt token coordinates {@code [B, N, 2]} normalised by the model-input side (see {@link PromptTokens}).
+   *
+   * @param sd the graph
+   * @param name the placeholder's name
+   * @return the float placeholder, batch and token counts free
+   */
   public static SDVariable coordsInput(SameDiff sd, String name) {
     return sd.placeHolder(name, DataType.FLOAT, -1, -1, 2);
   }
 
-  /** Prompt token kinds {@code [B, N, K]}, one-hot over {@link PromptTokens.Kind}. */
+  /**
+   * Prompt token kinds {@code [B, N, K]}, one-hot over {@link PromptTokens.Kind}.
+   *
+   * @param sd the graph
+   * @param name the placeholder's name
+   * @return the float placeholder, batch and token counts free
+   */
   public static SDVariable kindsInput(SameDiff sd, String name) {
     return sd.placeHolder(name, DataType.FLOAT, -1, -1, PromptTokens.Kind.values().length);
   }
 
-  /** The image encoder: {@code [B, 3, S, S]} to embeddings {@code [B, C, g, g]}. */
+  /**
+   * The image encoder: {@code [B, 3, S, S]} to embeddings {@code [B, C, g, g]}.
+   *
+   * @param root the scope the {@code image_encoder.*} weights are named under
+   * @param cfg the model sizes
+   * @param extension modules grafted onto the encoder blocks
+   * @param images the normalised, padded images
+   * @return the image embeddings
+   */
   public static SDVariable encode(Scope root, SamConfig cfg, EncoderBlockExtension extension, SDVariable images) {
     return EncoderGraph.of(cfg, extension).build(root, images);
   }
@@ -53,6 +80,10 @@ public final class SamAssembly {
    * @param coords {@code [B, N, 2]} token coordinates
    * @param kinds {@code [B, N, K]} token kinds
    * @param mask {@code [B, 1, 4g, 4g]} low-res logits as a dense prompt, or null for {@code no_mask_embed}
+   * @param root the scope the {@code prompt_encoder.*} and {@code mask_decoder.*} weights are named under
+   * @param cfg the model sizes
+   * @param extension modules grafted onto the decoder blocks
+   * @return the prompt embeddings, mask logits and IoU estimates
    */
   public static Decoded decode(Scope root, SamConfig cfg, DecoderBlockExtension extension, SDVariable embeddings,
       SDVariable coords, SDVariable kinds, SDVariable mask) {

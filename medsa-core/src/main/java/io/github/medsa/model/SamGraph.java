@@ -28,12 +28,19 @@ public final class SamGraph implements AutoCloseable {
   static final String IN_EMBEDDINGS = "input.image_embeddings";
   static final String IN_SPARSE = "input.sparse_embeddings";
   static final String IN_DENSE = "input.dense_embeddings";
+  /** Graph variable: the encoder output {@code [B, C, g, g]}. */
   public static final String IMAGE_EMBEDDINGS = "image_embeddings";
+  /** Graph variable: the prompt encoder's point and box tokens {@code [B, N, C]}. */
   public static final String SPARSE = "sparse_embeddings";
+  /** Graph variable: the dense prompt embedding computed from a mask input {@code [B, C, g, g]}. */
   public static final String DENSE_FROM_MASK = "dense_embeddings_from_mask";
+  /** Graph variable: the learned no-mask dense embedding broadcast to {@code [B, C, g, g]}. */
   public static final String DENSE_NO_MASK = "dense_embeddings_no_mask";
+  /** Graph variable: the positional encoding of the embedding grid {@code [1, C, g, g]}. */
   public static final String DENSE_PE = "dense_pe";
+  /** Graph variable: the decoder's mask logits {@code [B, M, 4g, 4g]} in the padded model-input frame. */
   public static final String LOW_RES_MASKS = "low_res_masks";
+  /** Graph variable: the decoder's IoU estimates {@code [B, M]}. */
   public static final String IOU = "iou_predictions";
   /** Prompt encoder and decoder in one: without a mask input, and with one. */
   static final String PROMPTED_MASKS = "prompted.low_res_masks";
@@ -61,6 +68,12 @@ public final class SamGraph implements AutoCloseable {
   /**
    * Builds the graph. Its constants are the arrays {@code params} hands out; {@link #close()} frees them all,
    * so the graph takes them over.
+   *
+   * @param cfg the sizes
+   * @param params where the weights come from, by official state-dict name
+   * @param encoderExtension modules grafted onto the encoder blocks ({@link EncoderBlockExtension#NONE} for none)
+   * @param decoderExtension modules grafted onto the decoder blocks
+   * @return the graph, owning the weights' arrays
    */
   public static SamGraph build(SamConfig cfg, ParamSource params, EncoderBlockExtension encoderExtension,
       DecoderBlockExtension decoderExtension) {
@@ -103,21 +116,39 @@ public final class SamGraph implements AutoCloseable {
     sd.identity(PROMPTED_IOU_WITH_MASK, withMask.iou());
   }
 
+  /**
+   * The sizes the graph was built with.
+   *
+   * @return the configuration
+   */
   public SamConfig config() {
     return cfg;
   }
 
-  /** The underlying graph, for benchmarks that profile its ops (medsa-bench); not for applications. */
+  /**
+   * The underlying graph, for benchmarks that profile its ops (medsa-bench); not for applications.
+   *
+   * @return the live SameDiff graph
+   */
   public SameDiff sameDiff() {
     return sd;
   }
 
-  /** Sessions the graph holds between calls: 0, however many threads have called. */
+  /**
+   * Sessions the graph holds between calls: 0, however many threads have called.
+   *
+   * @return the number of live sessions
+   */
   public int sessionCount() {
     return memory.sessionCount();
   }
 
-  /** Encoder: normalised, padded {@code [B, 3, S, S]} to {@code [B, C, g, g]}. */
+  /**
+   * Encoder: normalised, padded {@code [B, 3, S, S]} to {@code [B, C, g, g]}.
+   *
+   * @param image the normalised encoder input in the model-input frame
+   * @return the image embeddings, the caller's to free
+   */
   public synchronized INDArray encode(INDArray image) {
     return run(IN_IMAGE, image, IMAGE_EMBEDDINGS).get(IMAGE_EMBEDDINGS);
   }
@@ -173,7 +204,11 @@ public final class SamGraph implements AutoCloseable {
     return new Decoded(out.get(LOW_RES_MASKS), out.get(IOU));
   }
 
-  /** Whether {@link #close()} has run. */
+  /**
+   * Whether {@link #close()} has run.
+   *
+   * @return true once closed
+   */
   public synchronized boolean isClosed() {
     return closed;
   }
@@ -192,7 +227,12 @@ public final class SamGraph implements AutoCloseable {
     closeArrays(sd, Set.of());
   }
 
-  /** Closes the CONSTANT and VARIABLE arrays of {@code sd} except those named in {@code borrowed}. */
+  /**
+   * Closes the CONSTANT and VARIABLE arrays of {@code sd} except those named in {@code borrowed}.
+   *
+   * @param sd the graph whose arrays to free
+   * @param borrowed names of arrays owned elsewhere, left open
+   */
   public static void closeArrays(SameDiff sd, Set<String> borrowed) {
     for (SDVariable v : sd.variables()) {
       VariableType type = v.getVariableType();

@@ -18,17 +18,35 @@ public final class SamParameters {
 
   private SamParameters() {}
 
-  /** Every tensor of plain SAM for {@code cfg}: name to PyTorch shape, in graph order. */
+  /**
+   * Every tensor of plain SAM for {@code cfg}: name to PyTorch shape, in graph order.
+   *
+   * @param cfg the model sizes
+   * @return official state-dict name to shape
+   */
   public static ImmutableMap<String, long[]> shapes(SamConfig cfg) {
     return shapes(cfg, EncoderBlockExtension.NONE, DecoderBlockExtension.NONE);
   }
 
-  /** Every tensor of SAM with {@code extension}'s modules (adapters add theirs). */
+  /**
+   * Every tensor of SAM with {@code extension}'s modules (adapters add theirs).
+   *
+   * @param cfg the model sizes
+   * @param extension the grafted modules
+   * @return state-dict name to PyTorch shape, in graph order
+   */
   public static ImmutableMap<String, long[]> shapes(SamConfig cfg, ModelExtension extension) {
     return shapes(cfg, extension.encoder(cfg), extension.decoder(cfg));
   }
 
-  /** Every tensor for {@code cfg} with the given block extensions. */
+  /**
+   * Every tensor for {@code cfg} with the given block extensions.
+   *
+   * @param cfg the model sizes
+   * @param encoder modules grafted onto the encoder blocks
+   * @param decoder modules grafted onto the decoder blocks
+   * @return state-dict name to PyTorch shape, in graph order
+   */
   public static ImmutableMap<String, long[]> shapes(SamConfig cfg, EncoderBlockExtension encoder,
       DecoderBlockExtension decoder) {
     Map<String, long[]> shapes = new LinkedHashMap<>();
@@ -58,12 +76,23 @@ public final class SamParameters {
         || name.endsWith(".num_batches_tracked");
   }
 
-  /** Number of trainable-kind parameters (every tensor except the Gaussian buffer). */
+  /**
+   * Number of trainable-kind parameters (every tensor except the Gaussian buffer).
+   *
+   * @param shapes tensor shapes by name, as from {@link #shapes(SamConfig)}
+   * @return the summed element counts
+   */
   public static long parameterCount(Map<String, long[]> shapes) {
     return shapes.entrySet().stream().filter(e -> !e.getKey().equals(GAUSSIAN_MATRIX))
         .mapToLong(e -> elements(e.getValue())).sum();
   }
 
+  /**
+   * Number of elements of a tensor of this shape.
+   *
+   * @param shape the shape
+   * @return the product of the sizes (1 for a scalar)
+   */
   public static long elements(long[] shape) {
     long n = 1;
     for (long d : shape) {

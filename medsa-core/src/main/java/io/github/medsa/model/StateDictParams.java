@@ -18,12 +18,23 @@ public final class StateDictParams implements ParamSource {
   private final StateDict weights;
   private final Predicate<String> trainable;
 
+  /**
+   * Hands out {@code weights}, marking some as trainable.
+   *
+   * @param weights the tensors by official state-dict name
+   * @param trainable accepts the names that become trainable variables; the rest are constants
+   */
   public StateDictParams(StateDict weights, Predicate<String> trainable) {
     this.weights = weights;
     this.trainable = trainable;
   }
 
-  /** Everything frozen: inference. */
+  /**
+   * Everything frozen: inference.
+   *
+   * @param weights the tensors by official state-dict name
+   * @return a source handing out every tensor as a constant
+   */
   public static StateDictParams frozen(StateDict weights) {
     return new StateDictParams(weights, name -> false);
   }
