@@ -19,10 +19,11 @@ if ! /usr/bin/python3 -c 'import torch, numpy, torchvision' 2>/dev/null; then
   $SUDO apt-get install -y python3-torch python3-numpy python3-torchvision
 fi
 
-mvn -q -o -pl medsa-bench -am package -DskipTests
 OUT="$ROOT/medsa-bench/target/compare"
 mkdir -p "$OUT"
-mvn -q -o -pl medsa-bench dependency:build-classpath -Dmdep.outputFile="$OUT/classpath.txt" -Dmdep.includeScope=runtime
+# One reactor build; each module writes the file in turn, medsa-bench last (sibling modules as their jars).
+mvn -q -o -pl medsa-bench -am package dependency:build-classpath -DskipTests \
+  -Dmdep.outputFile="$OUT/classpath.txt" -Dmdep.includeScope=runtime
 CP="$ROOT/medsa-bench/target/classes:$(cat "$OUT/classpath.txt")"
 
 # field NAME FILE: the value of /usr/bin/time -v's line "NAME: value".
