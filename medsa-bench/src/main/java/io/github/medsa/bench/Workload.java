@@ -49,10 +49,13 @@ public final class Workload {
       return new Timings(first, t);
     }
 
+    /** Also prints each call's time on stderr, so that a run cut short still shows what it measured. */
     private static double seconds(Op op) throws Exception {
       long t0 = System.nanoTime();
       op.run();
-      return (System.nanoTime() - t0) / 1e9;
+      double s = (System.nanoTime() - t0) / 1e9;
+      System.err.printf(Locale.ROOT, "# call %.3f s, load %s%n", s, Bench.loadAverage());
+      return s;
     }
 
     double median() {
