@@ -47,6 +47,6 @@ class BatchCommandTest {
     CliTesting.Result b = CliTesting.run("batch", "--cases", "c.csv", "--checkpoint", CKPT, "--out", "o",
         "--backbone", "vit_x");
     assertThat(b.exitCode()).isEqualTo(2);
-    assertThat(b.err()).contains("unknown backbone 'vit_x': use one of [vit_b, vit_l, vit_h]");
+    assertThat(b.err()).contains("unknown backbone 'vit_x': use one of [vit_b, vit_l, vit_h, tiny_vit]");
   }
 }

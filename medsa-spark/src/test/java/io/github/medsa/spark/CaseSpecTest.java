@@ -84,6 +84,6 @@ class CaseSpecTest {
     assertThatThrownBy(() -> SparkSegmentation.builder().checkpoint("c").output("o").backbone("vit_b").overlap(1)
         .build()).hasMessage("overlap must be in 0..0 for chunks of 1 slices, got 1");
     assertThatThrownBy(() -> SparkSegmentation.builder().backbone("tiny")).hasMessage(
-        "unknown backbone 'tiny': use one of [vit_b, vit_l, vit_h]");
+        "unknown backbone 'tiny': use one of [vit_b, vit_l, vit_h, tiny_vit]");
   }
 }
