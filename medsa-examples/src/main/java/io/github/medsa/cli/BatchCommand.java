@@ -117,6 +117,15 @@ final class BatchCommand implements Callable<Integer> {
 
   /** The job from the options; every problem is a usage error naming the option. */
   SparkSegmentation job() throws IOException {
+    try {
+      return options();
+    } catch (IllegalArgumentException e) {
+      // Every builder check is about an option the user gave (backbone, sizes, partitions, jitter).
+      throw new UserInputException(e.getMessage(), e);
+    }
+  }
+
+  private SparkSegmentation options() throws IOException {
     SparkSegmentation.Builder b = SparkSegmentation.builder().checkpoint(checkpoint).output(out).seed(seed)
         .window(Volumes.window(window)).axis(Volumes.axis(axis))
         .delivery(broadcast ? CheckpointDelivery.BROADCAST : CheckpointDelivery.READ_ON_EXECUTORS);
@@ -135,7 +144,7 @@ final class BatchCommand implements Callable<Integer> {
       b.adapters(switch (adapters.trim().toLowerCase(Locale.ROOT)) {
         case "none" -> ModelAdapters.NONE;
         case "medsa" -> ModelAdapters.MEDSA;
-        default -> throw new IllegalArgumentException("--adapters '" + adapters + "': use none or medsa");
+        default -> throw new UserInputException("--adapters '" + adapters + "': use none or medsa");
       });
     }
     if (partitions != null) {
@@ -150,7 +159,7 @@ final class BatchCommand implements Callable<Integer> {
     try {
       return b.build();
     } catch (IllegalStateException e) {
-      throw new IllegalArgumentException(e.getMessage(), e);
+      throw new UserInputException(e.getMessage(), e);
     }
   }
 }

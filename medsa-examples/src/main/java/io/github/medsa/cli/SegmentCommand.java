@@ -110,6 +110,12 @@ final class SegmentCommand implements Callable<Integer> {
       throw new UserInputException(image + ": not an image format Java can read (PNG, JPEG, BMP, GIF, TIFF)");
     }
     Prompt prompt = prompt();
+    try {
+      prompt.checkInside(input.getHeight(), input.getWidth());
+    } catch (IllegalArgumentException e) {
+      // The prompt is the user's: exit 2, checked before the model is loaded.
+      throw new UserInputException("--point/--box: " + e.getMessage(), e);
+    }
     MedSA sam = UserInputException.reading("--checkpoint", checkpoint,
         () -> MedSA.builder().config(modelConfig()).checkpoint(checkpoint).build());
     EncodedImage encoded = sam.encode(RgbImage.of(input));
