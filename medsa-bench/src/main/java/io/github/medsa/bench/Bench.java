@@ -51,12 +51,14 @@ final class Bench {
     return SamConfig.VIT_B.toBuilder().imageSize(side).pretrainImageSize(1024).build();
   }
 
-  /** "tiny-128", "vitb-256" or "vitb-1024". */
+  /** "tiny-128", "vitb-256", "vitb-1024", "tinyvit-256" or "tinyvit-1024" (MobileSAM's TinyViT). */
   static SamConfig config(String name) {
     return switch (name) {
       case "tiny-128" -> tinyConfig();
       case "vitb-256" -> vitB(256);
       case "vitb-1024" -> vitB(1024);
+      case "tinyvit-256" -> SamConfig.TINY_VIT.toBuilder().imageSize(256).build();
+      case "tinyvit-1024" -> SamConfig.TINY_VIT;
       default -> throw new IllegalArgumentException("unknown model " + name);
     };
   }

@@ -30,7 +30,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 3, time = 10)
 @Fork(value = 1, jvmArgsAppend = {Bench.XMX, Bench.OFFHEAP, Bench.PHYSICAL})
 public class EncoderBenchmark {
-  @Param({"tiny-128", "vitb-256", "vitb-1024"})
+  @Param({"tiny-128", "vitb-256", "vitb-1024", "tinyvit-1024"})
   public String model;
 
   private MedSA sam;

@@ -16,6 +16,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -35,6 +36,10 @@ import org.openjdk.jmh.annotations.Warmup;
 public class TrainingStepBenchmark {
   static final int SIDE = 256;
 
+  /** The backbone at {@link #SIDE}: SAM's ViT-B or MobileSAM's TinyViT (adapters in every block of either). */
+  @Param({"vitb-256", "tinyvit-256"})
+  public String model;
+
   private Trainer trainer;
   private List<Sample> samples;
   private List<Prompt> prompts;
@@ -44,7 +49,7 @@ public class TrainingStepBenchmark {
   public void setUp() {
     loadAtStart = Bench.loadAverage();
     Bench.describeBackend();
-    MedSA sam = Bench.model(Bench.vitB(SIDE), Adapters.medsa());
+    MedSA sam = Bench.model(Bench.config(model), Adapters.medsa());
     trainer = new Trainer(sam, TrainingConfig.medsa().batchSize(2).build());
     samples = List.of(sample("a", 7), sample("b", 8));
     prompts = List.of(Prompt.click(SIDE / 2.0, SIDE / 2.0), Prompt.click(SIDE / 2.0 + 10, SIDE / 2.0 - 10));
@@ -68,6 +73,6 @@ public class TrainingStepBenchmark {
 
   @TearDown(Level.Trial)
   public void peakRss() {
-    Bench.recordPeakRss("training-step", "vitb-256 batch=2 adapters+decoder", loadAtStart);
+    Bench.recordPeakRss("training-step", model + " batch=2 adapters+decoder", loadAtStart);
   }
 }
