@@ -14,15 +14,18 @@ ALL="vitb_encoder_1024 vitb_click vitb_click16 medsa_vitb_train256 tinyvit_encod
 [ $# -ge 1 ] || { echo "usage: $0 WORKLOAD... | all   (workloads: $ALL)" >&2; exit 2; }
 [ "$1" = all ] && set -- $ALL
 [ -x /usr/bin/time ] || { echo "needs /usr/bin/time (apt-get install time)" >&2; exit 1; }
-if ! /usr/bin/python3 -c 'import torch, numpy, torchvision' 2>/dev/null; then
+# Debian's torch calls BLAS through libblas.so.3, which is the unoptimised reference BLAS (one thread, about
+# 10x slower GEMM) unless an optimised one is installed: libopenblas0-pthread takes over that alternative.
+if ! /usr/bin/python3 -c 'import torch, numpy, torchvision' 2>/dev/null \
+    || ! readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3 | grep -q openblas; then
   sudo -n true 2>/dev/null && SUDO=sudo || SUDO=
-  $SUDO apt-get install -y python3-torch python3-numpy python3-torchvision
+  $SUDO apt-get install -y python3-torch python3-numpy python3-torchvision libopenblas0-pthread
 fi
 
 OUT="$ROOT/medsa-bench/target/compare"
 mkdir -p "$OUT"
 # One reactor build; each module writes the file in turn, medsa-bench last (sibling modules as their jars).
-mvn -q -o -pl medsa-bench -am package dependency:build-classpath -DskipTests \
+mvn -q -B -pl medsa-bench -am package dependency:build-classpath -DskipTests \
   -Dmdep.outputFile="$OUT/classpath.txt" -Dmdep.includeScope=runtime
 CP="$ROOT/medsa-bench/target/classes:$(cat "$OUT/classpath.txt")"
 
