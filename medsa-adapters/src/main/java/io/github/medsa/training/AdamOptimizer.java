@@ -4,6 +4,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 
 import io.github.medsa.model.NativeMemory;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -73,10 +74,8 @@ public final class AdamOptimizer {
       String name = e.getKey();
       INDArray p = params.get(name);
       checkArgument(p != null, "gradient for %s, which is not a trained tensor", name);
-      INDArray g = e.getValue();
-      if (settings.weightDecay() != 0) {
-        g = g.add(p.mul(settings.weightDecay()));
-      }
+      INDArray decay = settings.weightDecay() == 0 ? null : p.mul(settings.weightDecay());
+      INDArray g = decay == null ? e.getValue() : e.getValue().add(decay);
       State s = state.get(name);
       INDArray m = s == null ? p.ulike() : s.expAvg();
       INDArray v = s == null ? p.ulike() : s.expAvgSq();
@@ -85,13 +84,21 @@ public final class AdamOptimizer {
         v.assign(0);
       }
       long t = s == null ? 1 : s.step() + 1;
-      m.muli(b1).addi(g.mul(1 - b1));
-      v.muli(b2).addi(g.mul(g).muli(1 - b2));
+      INDArray firstMoment = g.mul(1 - b1);
+      m.muli(b1).addi(firstMoment);
+      INDArray secondMoment = g.mul(g).muli(1 - b2);
+      v.muli(b2).addi(secondMoment);
       double stepSize = lr / (1 - Math.pow(b1, t));
       double bc2Sqrt = Math.sqrt(1 - Math.pow(b2, t));
       INDArray denom = Transforms.sqrt(v, true).divi(bc2Sqrt).addi(settings.eps());
-      p.addi(m.div(denom).muli(-stepSize));
+      INDArray update = m.div(denom).muli(-stepSize);
+      p.addi(update);
       state.put(name, new State(m, v, t));
+      // The step's temporaries are freed now rather than when the collector finds them.
+      NativeMemory.free(List.of(firstMoment, secondMoment, denom, update));
+      if (decay != null) {
+        NativeMemory.free(List.of(decay, g));
+      }
     }
   }
 

@@ -6,6 +6,7 @@ import static com.google.common.base.Preconditions.checkState;
 import io.github.medsa.SamConfig;
 import io.github.medsa.checkpoint.StateDict;
 import io.github.medsa.model.ModelExtension;
+import io.github.medsa.model.NativeMemory;
 import io.github.medsa.model.SamAssembly;
 import io.github.medsa.model.SamGraph;
 import io.github.medsa.model.SessionMemory;
@@ -23,7 +24,6 @@ import java.util.function.Predicate;
 import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
-import org.nd4j.autodiff.samediff.api.OutAndGrad;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -177,7 +177,7 @@ public final class TrainingGraph implements AutoCloseable {
    */
   public synchronized Map<String, INDArray> forward(TrainingBatch batch, String... outputs) {
     checkOpen();
-    return forwardMemory.run(() -> sd.output(placeholders(batch), outputs));
+    return forwardMemory.runForOutputs(() -> sd.output(placeholders(batch), outputs));
   }
 
   /**
@@ -192,22 +192,31 @@ public final class TrainingGraph implements AutoCloseable {
     if (sd.getFunction(GRADIENT_FUNCTION) == null) {
       sd.createGradFunction();
     }
+    SameDiff gradFn = sd.getFunction(GRADIENT_FUNCTION);
     if (backwardMemory == null) {
-      backwardMemory = new SessionMemory(sd.getFunction(GRADIENT_FUNCTION));
+      backwardMemory = new SessionMemory(gradFn);
     }
-    // Both the forward and the gradient graph run on their one session with a small cache of released arrays.
-    // One pass computes the loss and the gradients (a separate output() call would run the forward twice).
-    OutAndGrad both = backwardMemory.run(() -> forwardMemory.run(
-        () -> sd.calculateGradientsAndOutputs(placeholders(batch), List.of(LOSS), trainable)));
-    double loss = both.getOutputs().get(LOSS).getDouble(0);
-    Map<String, INDArray> grads = both.getGradients();
-    Map<String, INDArray> present = new LinkedHashMap<>();
+    // The gradient function holds the forward pass and the backward pass: one call computes the loss and the
+    // gradients. Not through sd.calculateGradientsAndOutputs: it disables the function's cache, and with it
+    // SameDiff M2.1 releases no intermediate until the call ends, so a step's whole forward and backward
+    // activations were alive at once.
+    gradFn.setEnableCache(true);
+    Map<String, String> gradientName = new LinkedHashMap<>(); // trainable tensor -> its gradient's variable
     for (String n : trainable) {
-      INDArray g = grads.get(n);
-      if (g != null) {
-        present.put(n, g);
+      SDVariable g = sd.getVariable(n).getGradient();
+      if (g != null) { // tensors the loss does not depend on have no gradient, as in PyTorch
+        gradientName.put(n, g.name());
       }
     }
+    List<String> outputs = new ArrayList<>(gradientName.values());
+    outputs.add(LOSS);
+    Map<String, INDArray> out = backwardMemory.runForOutputs(
+        () -> gradFn.output(placeholders(batch), outputs.toArray(new String[0])));
+    INDArray lossArray = out.get(LOSS);
+    double loss = lossArray.getDouble(0);
+    NativeMemory.free(lossArray);
+    Map<String, INDArray> present = new LinkedHashMap<>();
+    gradientName.forEach((n, g) -> present.put(n, out.get(g)));
     return new Gradients(loss, present);
   }
 

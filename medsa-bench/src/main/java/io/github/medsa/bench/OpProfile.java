@@ -1,13 +1,17 @@
 package io.github.medsa.bench;
 
+import io.github.medsa.Prompt;
 import io.github.medsa.SamConfig;
 import io.github.medsa.image.SamPreprocessor;
 import io.github.medsa.model.ModelExtension;
+import io.github.medsa.model.PromptTokens;
 import io.github.medsa.model.SamGraph;
 import io.github.medsa.model.SamInitializer;
 import io.github.medsa.model.SamParameters;
 import io.github.medsa.model.StateDictParams;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.nd4j.autodiff.listeners.At;
 import org.nd4j.autodiff.listeners.BaseListener;
@@ -21,7 +25,8 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
 /**
  * Where the encoder's time goes, per SameDiff op type: a listener times every op of a few encoder runs and the
  * rest of the wall time is SameDiff's own scheduling. Not a JMH benchmark; run it with
- * {@code java -cp <module classpath> io.github.medsa.bench.OpProfile [tiny-128|vitb-256|vitb-1024] [runs]}.
+ * {@code java -cp <module classpath> io.github.medsa.bench.OpProfile [tiny-128|vitb-256|vitb-1024] [runs]
+ * [clicks]}; with a click count it profiles the prompt encoder and decoder instead of the encoder.
  */
 public final class OpProfile {
   private OpProfile() {}
@@ -29,24 +34,38 @@ public final class OpProfile {
   public static void main(String[] args) {
     String model = args.length > 0 ? args[0] : "tiny-128";
     int runs = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+    int clicks = args.length > 2 ? Integer.parseInt(args[2]) : 0;
     SamConfig cfg = Bench.config(model);
     SamGraph graph = SamGraph.build(cfg, StateDictParams.frozen(SamInitializer.random(SamParameters.shapes(cfg), 1)),
         ModelExtension.NONE.encoder(cfg), ModelExtension.NONE.decoder(cfg));
     INDArray pixels = new SamPreprocessor(cfg.imageSize(), cfg.pixelMean(), cfg.pixelStd())
         .prepare(Bench.image(cfg.imageSize(), 7)).pixels();
     System.out.printf("%s: %d ops in the whole SAM graph%n", model, graph.sameDiff().getOps().size());
-    graph.encode(pixels); // warm-up, not profiled
+    INDArray embeddings = graph.encode(pixels); // warm-up, not profiled
+    Runnable call = () -> graph.encode(pixels).close();
+    String what = "encode";
+    if (clicks > 0) { // the prompt encoder and decoder on `clicks` single-click prompts, as EncodedImage.predict
+      List<PromptTokens.Input> inputs = new ArrayList<>();
+      for (int j = 0; j < clicks; j++) {
+        inputs.add(PromptTokens.Input.of(Prompt.click(300.0 + 20 * j, 500.0), cfg.imageSize(), cfg.imageSize(),
+            cfg.imageSize()));
+      }
+      PromptTokens tokens = PromptTokens.of(inputs, cfg.imageSize());
+      call = () -> graph.predict(embeddings, tokens, null);
+      call.run(); // warm-up
+      what = clicks + " click(s)";
+    }
     Timer timer = new Timer();
     graph.sameDiff().setListeners(timer);
     long t0 = System.nanoTime();
     for (int i = 0; i < runs; i++) {
-      graph.encode(pixels);
+      call.run();
     }
     double wallMs = (System.nanoTime() - t0) / 1e6 / runs;
     double opMs = timer.total.values().stream().mapToLong(Long::longValue).sum() / 1e6 / runs;
-    System.out.printf("encode: %.1f ms/run wall, %.1f ms/run inside ops (%d ops/run), %.1f ms/run elsewhere%n",
+    System.out.printf("%s: %.1f ms/run wall, %.1f ms/run inside ops (%d ops/run), %.1f ms/run elsewhere%n", what,
         wallMs, opMs, timer.count.values().stream().mapToInt(Integer::intValue).sum() / runs, wallMs - opMs);
-    timer.total.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(15)
+    timer.total.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(20)
         .forEach(e -> System.out.printf("  %-28s %6d calls/run %9.1f ms/run%n", e.getKey(),
             timer.count.get(e.getKey()) / runs, e.getValue() / 1e6 / runs));
   }

@@ -153,9 +153,11 @@ public final class ImageEncoder implements EncoderGraph {
   /** Attention of heads folded into the batch, {@code [B' * heads, n, hd]} in and out. */
   private static SDVariable headAttention(SDVariable q, SDVariable k, SDVariable v, SDVariable relH, SDVariable relW,
       int h, int w, int hd) {
-    // Relative positions use the unscaled q; only q k^T is scaled.
-    SDVariable bias = RelativePosition.bias(q, relH, relW, h, w, hd);
-    return Layers.attention(q, k, v, Math.pow(hd, -0.5), bias);
+    // As the reference: (q * scale) k^T, then the relative-position terms (from the unscaled q) broadcast into
+    // the scores, so that no [N, N] bias tensor and no separately scaled copy of the scores is ever made.
+    SameDiff sd = q.getSameDiff();
+    SDVariable scores = sd.mmul(q.mul(Math.pow(hd, -0.5)), k, false, true, false);
+    return sd.mmul(sd.nn.softmax(RelativePosition.addTo(scores, q, relH, relW, h, w, hd), -1), v);
   }
 
   /**

@@ -49,10 +49,12 @@ final class RelativePosition {
   }
 
   /**
-   * The bias {@code rel_h[b, y, x, ky] + rel_w[b, y, x, kx]} added to the attention scores, as
-   * {@code [B', h*w, h*w]}. {@code q} is the unscaled query {@code [B', h*w, hd]}.
+   * {@code add_decomposed_rel_pos}: the scores {@code [B', h*w, h*w]} plus {@code rel_h[b, y, x, ky]} and
+   * {@code rel_w[b, y, x, kx]}, each broadcast into a {@code [B', h, w, h, w]} view of the scores as the
+   * reference does. {@code q} is the unscaled query {@code [B', h*w, hd]}.
    */
-  static SDVariable bias(SDVariable q, SDVariable relH, SDVariable relW, int h, int w, int headDim) {
+  static SDVariable addTo(SDVariable scores, SDVariable q, SDVariable relH, SDVariable relW, int h, int w,
+      int headDim) {
     SameDiff sd = q.getSameDiff();
     SDVariable rq = q.reshape(-1, h, w, headDim);
     // rel_h: for every row y, a matmul over (batch, x) against Rh[y] of shape [kh, hd].
@@ -60,7 +62,8 @@ final class RelativePosition {
     SDVariable relHeight = sd.mmul(byRow, relH, false, true, false).reshape(h, -1, w, h).permute(1, 0, 2, 3);
     SDVariable byCol = rq.permute(2, 0, 1, 3).reshape(w, -1, headDim);
     SDVariable relWidth = sd.mmul(byCol, relW, false, true, false).reshape(w, -1, h, w).permute(1, 2, 0, 3);
-    SDVariable sum = relHeight.reshape(-1, h, w, h, 1).add(relWidth.reshape(-1, h, w, 1, w));
-    return sum.reshape(-1, h * w, h * w);
+    // [B', h*w, h*w] -> [B', h, w, h, w] (query y, x; key y, x) -> back
+    return scores.reshape(-1, h, w, h, w).add(relHeight.reshape(-1, h, w, h, 1))
+        .add(relWidth.reshape(-1, h, w, 1, w)).reshape(-1, h * w, h * w);
   }
 }

@@ -248,6 +248,6 @@ public final class SamGraph implements AutoCloseable {
 
   private Map<String, INDArray> run(Map<String, INDArray> inputs, String... outputs) {
     checkState(!closed, "the SAM graph is closed");
-    return memory.run(() -> sd.output(inputs, outputs));
+    return memory.runForOutputs(() -> sd.output(inputs, outputs));
   }
 }

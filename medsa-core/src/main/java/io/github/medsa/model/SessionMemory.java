@@ -3,11 +3,15 @@ package io.github.medsa.model;
 import static com.google.common.base.Preconditions.checkNotNull;
 import static com.google.common.base.Preconditions.checkState;
 
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.bytedeco.javacpp.Pointer;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.internal.InferenceSession;
-import org.nd4j.autodiff.samediff.internal.SessionMemMgr;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The one execution session of a graph, with a bounded memory manager.
@@ -36,6 +40,7 @@ public final class SessionMemory implements AutoCloseable {
 
   private final SameDiff sd;
   private InferenceSession session;
+  private PooledMemoryMgr memoryManager;
   private boolean closed;
 
   /** The session memory of {@code sd}; nothing is allocated before the first {@link #run}. */
@@ -44,25 +49,42 @@ public final class SessionMemory implements AutoCloseable {
   }
 
   /**
-   * Runs {@code call} (an execution of this graph) on the graph's one session.
+   * Runs {@code call} (an execution of this graph) on the graph's one session, then hands every array the call
+   * allocated back to the pool except the returned ones, so that nothing the call left behind waits for the Java
+   * collector.
    *
    * @param call the execution, e.g. {@code () -> sd.output(...)}
+   * @param results the arrays of what {@code call} returns (they become the caller's to free)
    * @return what {@code call} returns
    * @throws IllegalStateException after {@link #close()}
    */
-  public <T> T run(Supplier<T> call) {
+  public <T> T run(Supplier<T> call, Function<? super T, ? extends Collection<INDArray>> results) {
     checkState(!closed, "the graph's session memory is closed");
     if (session == null) {
+      memoryManager = new PooledMemoryMgr(POOL);
       session = new InferenceSession(sd);
-      session.setMmgr(newMemoryManager());
+      session.setMmgr(memoryManager);
     }
     long thread = Thread.currentThread().getId();
     sd.getSessions().put(thread, session);
+    T value = null;
     try {
-      return call.get();
+      value = call.get();
+      return value;
     } finally {
       sd.getSessions().remove(thread);
+      memoryManager.sweep(value == null ? List.of() : results.apply(value));
     }
+  }
+
+  /**
+   * {@link #run(Supplier, Function)} for calls that return arrays by name ({@code sd.output}).
+   *
+   * @param call the execution
+   * @return the outputs by name, the caller's to free
+   */
+  public Map<String, INDArray> runForOutputs(Supplier<Map<String, INDArray>> call) {
+    return run(call, Map::values);
   }
 
   /** Number of sessions the graph holds between calls (0 unless someone executes it outside {@link #run}). */
@@ -80,8 +102,9 @@ public final class SessionMemory implements AutoCloseable {
     }
     closed = true;
     if (session != null) {
-      session.getMmgr().close();
+      memoryManager.close();
       session = null;
+      memoryManager = null;
     }
     sd.getSessions().clear();
     POOL.clear();
@@ -94,11 +117,6 @@ public final class SessionMemory implements AutoCloseable {
 
   static ArrayPool pool() {
     return POOL;
-  }
-
-  /** The memory manager of every session we create: the one place to choose how released arrays are kept. */
-  static SessionMemMgr newMemoryManager() {
-    return new PooledMemoryMgr(POOL);
   }
 
   private static long defaultBound() {
