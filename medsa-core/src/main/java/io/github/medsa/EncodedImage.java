@@ -150,6 +150,9 @@ public final class EncodedImage implements AutoCloseable {
       INDArray mask = masks.isEmpty() ? null : Nd4j.concat(0, masks.toArray(INDArray[]::new));
       SamGraph.Decoded decoded = graph.predict(embeddings, tokens, mask);
       List<Prediction> predictions = select(decoded, prompts.get(group.get(0)).multimask(), cfg);
+      // select() copied what the predictions keep: the graph's outputs and this batch's tokens are dead (a mask
+      // input may be the caller's own array, so it is left alone).
+      NativeMemory.free(List.of(decoded.lowResMasks(), decoded.iou(), tokens.coords(), tokens.kinds()));
       for (int b = 0; b < group.size(); b++) {
         out[group.get(b)] = predictions.get(b);
       }

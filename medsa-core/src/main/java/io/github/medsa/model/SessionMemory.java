@@ -26,7 +26,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * process-wide bounded {@link ArrayPool}. SameDiff's default cache matches arrays by exact shape and closes every
  * array larger than its cap, so the large intermediates of a ViT-B encode were allocated afresh, as fresh
  * zeroed pages, at every op (see docs/benchmarks.md). The bound on free pooled bytes is the system property
- * {@value #POOL_BYTES_PROPERTY} if set, else a quarter of JavaCPP's off-heap limit
+ * {@value #POOL_BYTES_PROPERTY} if set, else half of JavaCPP's off-heap limit
  * ({@code org.bytedeco.javacpp.maxbytes}, by default the Java heap limit). Not thread-safe on its own: callers
  * serialise.
  */
@@ -34,7 +34,7 @@ public final class SessionMemory implements AutoCloseable {
   /** System property: the most bytes of free intermediates kept for reuse (all sessions together). */
   public static final String POOL_BYTES_PROPERTY = "medsa.arrayPool.bytes";
   /** Share of JavaCPP's off-heap limit the pool may keep when the property is not set. */
-  static final double POOL_FRACTION = 0.25;
+  static final double POOL_FRACTION = 0.5;
 
   private static final ArrayPool POOL = new ArrayPool(defaultBound());
 
