@@ -177,7 +177,7 @@ public final class TrainingGraph implements AutoCloseable {
    */
   public synchronized Map<String, INDArray> forward(TrainingBatch batch, String... outputs) {
     checkOpen();
-    return forwardMemory.runForOutputs(() -> sd.output(placeholders(batch), outputs));
+    return forwardMemory.runForOutputs(List.of(outputs), () -> sd.output(placeholders(batch), outputs));
   }
 
   /**
@@ -210,7 +210,7 @@ public final class TrainingGraph implements AutoCloseable {
     }
     List<String> outputs = new ArrayList<>(gradientName.values());
     outputs.add(LOSS);
-    Map<String, INDArray> out = backwardMemory.runForOutputs(
+    Map<String, INDArray> out = backwardMemory.runForOutputs(outputs,
         () -> gradFn.output(placeholders(batch), outputs.toArray(new String[0])));
     INDArray lossArray = out.get(LOSS);
     double loss = lossArray.getDouble(0);

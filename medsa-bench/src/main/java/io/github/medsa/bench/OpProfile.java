@@ -56,7 +56,7 @@ public final class OpProfile {
       what = clicks + " click(s)";
     }
     Timer timer = new Timer();
-    graph.sameDiff().setListeners(timer);
+    graph.sameDiff().addListeners(timer); // beside the session memory's own listener
     long t0 = System.nanoTime();
     for (int i = 0; i < runs; i++) {
       call.run();

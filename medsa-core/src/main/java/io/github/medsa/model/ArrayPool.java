@@ -27,6 +27,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * collector. Thread-safe: all sessions of the process share one pool and one bound.
  */
 final class ArrayPool {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ArrayPool.class);
+
   private final long maxBytes;
   /** Free buffers by data type and element count; deques keep the most recently released last. */
   private final Map<Key, ArrayDeque<Entry>> free = new HashMap<>();
@@ -80,6 +82,10 @@ final class ArrayPool {
     if (data == null || array.isEmpty() || array.isView() || !array.closeable()
         || array.dataType() == DataType.UTF8 || data.length() != array.length()
         || Nd4j.getExecutioner().useCount(data) > 1 || bytesOf(array) > maxBytes) {
+      if (log.isTraceEnabled()) {
+        log.trace("not pooled: view {} closeable {} length {}/{} uses {}", array.isView(), array.closeable(),
+            array.length(), data == null ? -1 : data.length(), data == null ? -1 : Nd4j.getExecutioner().useCount(data));
+      }
       close(array);
       return;
     }

@@ -131,7 +131,7 @@ public final class ImageEncoder implements EncoderGraph {
     int perChunk = headsPerChunk(heads, n, attentionChunkBytes);
     SDVariable out;
     if (perChunk == heads) {
-      out = headAttention(q, k, v, relH, relW, h, w, hd);
+      out = headAttention(q, k, v, relH, relW, h, w, hd, null);
     } else {
       // Same values, fewer live [N, N] tensors: heads in chunks, [B', heads, n, hd] -> [B', chunks, perChunk, n, hd].
       int chunks = heads / perChunk;
@@ -140,9 +140,11 @@ public final class ImageEncoder implements EncoderGraph {
       SDVariable[] vs = a.sd().unstack(v.reshape(-1, chunks, perChunk, n, hd), 1, chunks);
       SDVariable[] outs = new SDVariable[chunks];
       for (int c = 0; c < chunks; c++) {
-        // [B', perChunk, n, hd] -> [B' * perChunk, n, hd] -> attention -> back, for the concat over heads
+        // [B', perChunk, n, hd] -> [B' * perChunk, n, hd] -> attention -> back, for the concat over heads.
+        // Chunk c starts only after chunk c - 1 has finished: SameDiff runs every op whose inputs are ready, so
+        // without the control dependency all chunks' [N, N] scores would be alive together anyway.
         outs[c] = headAttention(qs[c].reshape(-1, n, hd), ks[c].reshape(-1, n, hd), vs[c].reshape(-1, n, hd), relH,
-            relW, h, w, hd).reshape(-1, perChunk, n, hd);
+            relW, h, w, hd, c == 0 ? null : outs[c - 1]).reshape(-1, perChunk, n, hd);
       }
       out = a.sd().concat(1, outs); // [B', heads, n, hd]
     }
@@ -150,13 +152,19 @@ public final class ImageEncoder implements EncoderGraph {
     return Layers.linear(a.child("proj"), out, dim, dim);
   }
 
-  /** Attention of heads folded into the batch, {@code [B' * heads, n, hd]} in and out. */
+  /**
+   * Attention of heads folded into the batch, {@code [B' * heads, n, hd]} in and out; its scores are computed only
+   * once {@code after} (if not null) has been.
+   */
   private static SDVariable headAttention(SDVariable q, SDVariable k, SDVariable v, SDVariable relH, SDVariable relW,
-      int h, int w, int hd) {
+      int h, int w, int hd, SDVariable after) {
     // As the reference: (q * scale) k^T, then the relative-position terms (from the unscaled q) broadcast into
     // the scores, so that no [N, N] bias tensor and no separately scaled copy of the scores is ever made.
     SameDiff sd = q.getSameDiff();
     SDVariable scores = sd.mmul(q.mul(Math.pow(hd, -0.5)), k, false, true, false);
+    if (after != null) {
+      scores.addControlDependency(after);
+    }
     return sd.mmul(sd.nn.softmax(RelativePosition.addTo(scores, q, relH, relW, h, w, hd), -1), v);
   }
 

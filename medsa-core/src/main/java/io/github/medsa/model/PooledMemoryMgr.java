@@ -28,6 +28,11 @@ final class PooledMemoryMgr extends AbstractMemoryMgr {
   private final ArrayPool pool;
   /** Arrays allocated during the current call and not released yet, by identity. */
   private final Set<INDArray> outstanding = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+  /** Arrays of this call taken back by {@link #releaseEarly}, whose release by the session is ignored. */
+  private final Set<INDArray> releasedEarly = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+  /** Bytes of the arrays in {@link #outstanding}, and their most during the current call. */
+  private long liveBytes;
+  private long peakLiveBytes;
 
   PooledMemoryMgr(ArrayPool pool) {
     this.pool = pool;
@@ -46,10 +51,30 @@ final class PooledMemoryMgr extends AbstractMemoryMgr {
     return track(pool.take(descriptor.dataType(), descriptor.getShape(), descriptor.getOrder()));
   }
 
+  /**
+   * The session releases an array: it goes back to the pool if it was allocated in this call and is not released
+   * yet. The session's late release of an array that {@link #releaseEarly} already took back is ignored (the pool
+   * may have handed that array object out again since), and so is anything else: an array this manager did not
+   * hand out in this call is not ours to reuse.
+   */
   @Override
   public void release(INDArray array) {
-    outstanding.remove(array);
-    pool.give(array);
+    if (!releasedEarly.remove(array) && outstanding.remove(array)) {
+      liveBytes -= bytesOf(array);
+      pool.give(array);
+    }
+  }
+
+  /**
+   * Takes back an array of this call whose last reader has run (see {@link LastUseReleaser}); nothing happens if
+   * it is not outstanding.
+   */
+  void releaseEarly(INDArray array) {
+    if (outstanding.remove(array)) {
+      liveBytes -= bytesOf(array);
+      releasedEarly.add(array);
+      pool.give(array);
+    }
   }
 
   /**
@@ -77,20 +102,31 @@ final class PooledMemoryMgr extends AbstractMemoryMgr {
         continue;
       }
       sweptBytes += d.length() * d.getElementSize();
+      if (log.isTraceEnabled()) {
+        log.trace("not released by the session: {} {}", a.dataType(), java.util.Arrays.toString(a.shape()));
+      }
       pool.give(a);
       swept++;
     }
     outstanding.clear();
-    if (swept > 0) {
-      log.debug("end of call: {} arrays ({} MiB) the session had not released went back to the pool", swept,
-          sweptBytes >> 20);
-    }
+    releasedEarly.clear();
+    log.debug("end of call: at most {} MiB of intermediates alive at once; {} arrays ({} MiB) the session had not "
+        + "released went back to the pool; pool {}", peakLiveBytes >> 20, swept, sweptBytes >> 20, pool.stats());
+    liveBytes = 0;
+    peakLiveBytes = 0;
     return swept;
   }
 
   private INDArray track(INDArray array) {
-    outstanding.add(array);
+    if (outstanding.add(array)) {
+      liveBytes += bytesOf(array);
+      peakLiveBytes = Math.max(peakLiveBytes, liveBytes);
+    }
     return array;
+  }
+
+  private static long bytesOf(INDArray array) {
+    return array.isEmpty() ? 0 : array.length() * array.dataType().width();
   }
 
   /** The pool outlives sessions: closing one session's manager leaves it to the other sessions. */

@@ -6,6 +6,7 @@ import io.github.medsa.SamConfig;
 import io.github.medsa.nn.ParamSource;
 import io.github.medsa.nn.Scope;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.nd4j.autodiff.samediff.SDVariable;
@@ -248,6 +249,6 @@ public final class SamGraph implements AutoCloseable {
 
   private Map<String, INDArray> run(Map<String, INDArray> inputs, String... outputs) {
     checkState(!closed, "the SAM graph is closed");
-    return memory.runForOutputs(() -> sd.output(inputs, outputs));
+    return memory.runForOutputs(List.of(outputs), () -> sd.output(inputs, outputs));
   }
 }

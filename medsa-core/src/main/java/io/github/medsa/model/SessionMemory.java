@@ -41,6 +41,7 @@ public final class SessionMemory implements AutoCloseable {
   private final SameDiff sd;
   private InferenceSession session;
   private PooledMemoryMgr memoryManager;
+  private LastUseReleaser releaser;
   private boolean closed;
 
   /** The session memory of {@code sd}; nothing is allocated before the first {@link #run}. */
@@ -49,42 +50,50 @@ public final class SessionMemory implements AutoCloseable {
   }
 
   /**
-   * Runs {@code call} (an execution of this graph) on the graph's one session, then hands every array the call
-   * allocated back to the pool except the returned ones, so that nothing the call left behind waits for the Java
+   * Runs {@code call} (an execution of this graph that computes {@code outputs}) on the graph's one session. Each
+   * intermediate goes back to the pool as soon as the last op of the call that reads it has run, and at the end
+   * every array the call allocated goes back except the returned ones, so that nothing waits for the Java
    * collector.
    *
-   * @param call the execution, e.g. {@code () -> sd.output(...)}
+   * @param outputs the names of the variables the call computes (never released)
+   * @param call the execution, e.g. {@code () -> sd.output(..., outputs)}
    * @param results the arrays of what {@code call} returns (they become the caller's to free)
    * @return what {@code call} returns
    * @throws IllegalStateException after {@link #close()}
    */
-  public <T> T run(Supplier<T> call, Function<? super T, ? extends Collection<INDArray>> results) {
+  public <T> T run(Collection<String> outputs, Supplier<T> call,
+      Function<? super T, ? extends Collection<INDArray>> results) {
     checkState(!closed, "the graph's session memory is closed");
     if (session == null) {
       memoryManager = new PooledMemoryMgr(POOL);
       session = new InferenceSession(sd);
       session.setMmgr(memoryManager);
+      releaser = new LastUseReleaser(sd, memoryManager);
+      sd.addListeners(releaser);
     }
     long thread = Thread.currentThread().getId();
     sd.getSessions().put(thread, session);
+    releaser.begin(outputs);
     T value = null;
     try {
       value = call.get();
       return value;
     } finally {
+      releaser.end();
       sd.getSessions().remove(thread);
       memoryManager.sweep(value == null ? List.of() : results.apply(value));
     }
   }
 
   /**
-   * {@link #run(Supplier, Function)} for calls that return arrays by name ({@code sd.output}).
+   * {@link #run(Collection, Supplier, Function)} for calls that return arrays by name ({@code sd.output}).
    *
+   * @param outputs the names of the variables the call computes
    * @param call the execution
    * @return the outputs by name, the caller's to free
    */
-  public Map<String, INDArray> runForOutputs(Supplier<Map<String, INDArray>> call) {
-    return run(call, Map::values);
+  public Map<String, INDArray> runForOutputs(Collection<String> outputs, Supplier<Map<String, INDArray>> call) {
+    return run(outputs, call, Map::values);
   }
 
   /** Number of sessions the graph holds between calls (0 unless someone executes it outside {@link #run}). */
@@ -103,8 +112,10 @@ public final class SessionMemory implements AutoCloseable {
     closed = true;
     if (session != null) {
       memoryManager.close();
+      sd.getListeners().remove(releaser);
       session = null;
       memoryManager = null;
+      releaser = null;
     }
     sd.getSessions().clear();
     POOL.clear();
