@@ -4,10 +4,10 @@ import static com.google.common.base.Preconditions.checkArgument;
 
 import io.github.medsa.SamConfig;
 import io.github.medsa.adapters.Adapters;
-import io.github.medsa.model.DecoderBlockExtension;
-import io.github.medsa.model.EncoderBlockExtension;
-import io.github.medsa.model.ModelExtension;
-import io.github.medsa.nn.Scope;
+import io.github.medsa.extension.DecoderBlockExtension;
+import io.github.medsa.extension.EncoderBlockExtension;
+import io.github.medsa.extension.ModelExtension;
+import io.github.medsa.extension.Scope;
 import java.util.Map;
 import java.util.Random;
 import org.nd4j.autodiff.samediff.SDVariable;

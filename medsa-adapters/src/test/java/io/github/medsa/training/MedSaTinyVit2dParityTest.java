@@ -3,7 +3,7 @@ package io.github.medsa.training;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.medsa.adapters.Adapters;
-import io.github.medsa.model.SamParameters;
+import io.github.medsa.internal.model.SamParameters;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -1,12 +1,12 @@
 package io.github.medsa.bench;
 
 import io.github.medsa.SamConfig;
+import io.github.medsa.extension.ModelExtension;
 import io.github.medsa.image.SamPreprocessor;
-import io.github.medsa.model.ModelExtension;
-import io.github.medsa.model.SamGraph;
-import io.github.medsa.model.SamInitializer;
-import io.github.medsa.model.SamParameters;
-import io.github.medsa.model.StateDictParams;
+import io.github.medsa.internal.model.SamGraph;
+import io.github.medsa.internal.model.SamInitializer;
+import io.github.medsa.internal.model.SamParameters;
+import io.github.medsa.internal.model.StateDictParams;
 import java.util.HashMap;
 import java.util.Map;
 import org.nd4j.autodiff.listeners.At;

@@ -1,0 +1,115 @@
+package io.github.medsa.internal.model;
+
+import static com.google.common.base.Preconditions.checkNotNull;
+import static com.google.common.base.Preconditions.checkState;
+
+import java.util.function.Supplier;
+import org.bytedeco.javacpp.Pointer;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.internal.InferenceSession;
+import org.nd4j.autodiff.samediff.internal.SessionMemMgr;
+
+/**
+ * The one execution session of a graph, with a bounded memory manager.
+ *
+ * <p>SameDiff keeps one session per thread id ({@code sd.getSessions()}), each with its own cache of released
+ * arrays, and never drops them: a graph called from a pool of 64 threads would hold 64 sessions. Our graphs
+ * serialise their calls anyway, so every call runs on this one session: {@link #run} installs it for the
+ * calling thread and removes it again afterwards, so that the graph's session map is empty between calls and
+ * memory does not grow with the number of threads that ever called.
+ *
+ * <p>Sessions get a memory manager that reuses dead intermediates, large ones included, through one
+ * process-wide bounded {@link ArrayPool}. SameDiff's default cache matches arrays by exact shape and closes every
+ * array larger than its cap, so the large intermediates of a ViT-B encode were allocated afresh, as fresh
+ * zeroed pages, at every op (see docs/benchmarks.md). The bound on free pooled bytes is the system property
+ * {@value #POOL_BYTES_PROPERTY} if set, else a quarter of JavaCPP's off-heap limit
+ * ({@code org.bytedeco.javacpp.maxbytes}, by default the Java heap limit). Not thread-safe on its own: callers
+ * serialise.
+ */
+public final class SessionMemory implements AutoCloseable {
+  /** System property: the most bytes of free intermediates kept for reuse (all sessions together). */
+  public static final String POOL_BYTES_PROPERTY = "medsa.arrayPool.bytes";
+  /** Share of JavaCPP's off-heap limit the pool may keep when the property is not set. */
+  static final double POOL_FRACTION = 0.25;
+
+  private static final ArrayPool POOL = new ArrayPool(defaultBound());
+
+  private final SameDiff sd;
+  private InferenceSession session;
+  private boolean closed;
+
+  /** The session memory of {@code sd}; nothing is allocated before the first {@link #run}. */
+  public SessionMemory(SameDiff sd) {
+    this.sd = checkNotNull(sd, "sd");
+  }
+
+  /**
+   * Runs {@code call} (an execution of this graph) on the graph's one session.
+   *
+   * @param call the execution, e.g. {@code () -> sd.output(...)}
+   * @return what {@code call} returns
+   * @throws IllegalStateException after {@link #close()}
+   */
+  public <T> T run(Supplier<T> call) {
+    checkState(!closed, "the graph's session memory is closed");
+    if (session == null) {
+      session = new InferenceSession(sd);
+      session.setMmgr(newMemoryManager());
+    }
+    long thread = Thread.currentThread().getId();
+    sd.getSessions().put(thread, session);
+    try {
+      return call.get();
+    } finally {
+      sd.getSessions().remove(thread);
+    }
+  }
+
+  /** Number of sessions the graph holds between calls (0 unless someone executes it outside {@link #run}). */
+  public int sessionCount() {
+    return sd.getSessions().size();
+  }
+
+  /**
+   * Drops the session at once and frees the pool's free buffers (other graphs simply allocate afresh); idempotent.
+   */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (session != null) {
+      session.getMmgr().close();
+      session = null;
+    }
+    sd.getSessions().clear();
+    POOL.clear();
+  }
+
+  /** Frees, at once, the native memory of every intermediate the pool keeps for reuse. */
+  public static void releasePooled() {
+    POOL.clear();
+  }
+
+  static ArrayPool pool() {
+    return POOL;
+  }
+
+  /** The memory manager of every session we create: the one place to choose how released arrays are kept. */
+  static SessionMemMgr newMemoryManager() {
+    return new PooledMemoryMgr(POOL);
+  }
+
+  private static long defaultBound() {
+    String set = System.getProperty(POOL_BYTES_PROPERTY);
+    if (set != null) {
+      try {
+        return Long.parseLong(set.trim());
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(POOL_BYTES_PROPERTY + " must be a byte count, got '" + set + "'", e);
+      }
+    }
+    return (long) (POOL_FRACTION * Pointer.maxBytes());
+  }
+}
