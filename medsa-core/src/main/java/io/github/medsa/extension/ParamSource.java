@@ -10,6 +10,14 @@ import org.nd4j.autodiff.samediff.SameDiff;
  */
 @FunctionalInterface
 public interface ParamSource {
-  /** The variable holding tensor {@code name}, created in {@code sd} on first request. */
+  /**
+   * The variable holding tensor {@code name}, created in {@code sd} on first request.
+   *
+   * @param sd the graph being built
+   * @param name the tensor's full state-dict name, e.g. {@code image_encoder.blocks.0.attn.qkv.weight}
+   * @param shape the PyTorch shape the graph expects
+   * @return the variable (or constant, for a frozen tensor) of that shape, float32
+   * @throws IllegalArgumentException if the source holds the tensor with another shape, or cannot supply it
+   */
   SDVariable get(SameDiff sd, String name, long[] shape);
 }

@@ -13,6 +13,7 @@ public interface EncoderGraph {
   /**
    * Builds the encoder under {@code root} ({@code image_encoder.*} names).
    *
+   * @param root the graph's root scope; the encoder's tensors are taken from it as {@code image_encoder.*}
    * @param image normalised, padded {@code [B, 3, S, S]}
    * @return embeddings {@code [B, promptEmbedDim, S / 16, S / 16]}
    */

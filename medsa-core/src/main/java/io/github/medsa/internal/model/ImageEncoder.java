@@ -32,6 +32,12 @@ public final class ImageEncoder implements EncoderGraph {
   private final EncoderBlockExtension extension;
   private final long attentionChunkBytes;
 
+  /**
+   * SAM's ViT encoder for {@code cfg}, with the default head-chunk budget.
+   *
+   * @param cfg the model sizes (a ViT backbone)
+   * @param extension what adapters add to each block ({@link EncoderBlockExtension#NONE} for none)
+   */
   public ImageEncoder(SamConfig cfg, EncoderBlockExtension extension) {
     this(cfg, extension, ATTENTION_CHUNK_BYTES);
   }
@@ -44,6 +50,12 @@ public final class ImageEncoder implements EncoderGraph {
     this.attentionChunkBytes = attentionChunkBytes;
   }
 
+  /**
+   * The name of the debug tap on block {@code i}'s output, present in graphs built with taps.
+   *
+   * @param i the block's 0-based index
+   * @return the variable name, e.g. {@code tap.block_03}
+   */
   public static String blockTap(int i) {
     return String.format("tap.block_%02d", i);
   }

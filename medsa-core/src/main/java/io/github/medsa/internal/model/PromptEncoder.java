@@ -21,11 +21,24 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class PromptEncoder {
   private final SamConfig cfg;
 
+  /**
+   * SAM's prompt encoder for {@code cfg}.
+   *
+   * @param cfg the model sizes (embedding width, grid size, mask input channels)
+   */
   public PromptEncoder(SamConfig cfg) {
     this.cfg = cfg;
   }
 
-  /** Sparse embeddings {@code [B, N, C]} from coordinates {@code [B, N, 2]} and kinds {@code [B, N, K]}. */
+  /**
+   * Sparse embeddings {@code [B, N, C]} from coordinates {@code [B, N, 2]} and kinds {@code [B, N, K]}.
+   *
+   * @param root the graph's root scope ({@code prompt_encoder.*} tensors)
+   * @param coords token coordinates {@code [B, N, 2]} as {@code (x, y)} normalised to [0, 1] of the model's input
+   *     frame, after the +0.5 pixel-centre shift ({@link PromptTokens})
+   * @param kinds one-hot token kinds {@code [B, N, K]} in the order of {@link PromptTokens.Kind}
+   * @return the sparse prompt embeddings {@code [B, N, C]}
+   */
   public SDVariable sparse(Scope root, SDVariable coords, SDVariable kinds) {
     Scope s = root.child("prompt_encoder");
     SameDiff sd = root.sd();
@@ -43,7 +56,13 @@ public final class PromptEncoder {
     return Layers.reshapeAs(tokens, coords, 2, c);
   }
 
-  /** {@code mask_downscaling}: a {@code [B, 1, 4g, 4g]} mask of logits to {@code [B, C, g, g]}. */
+  /**
+   * {@code mask_downscaling}: a {@code [B, 1, 4g, 4g]} mask of logits to {@code [B, C, g, g]}.
+   *
+   * @param root the graph's root scope ({@code prompt_encoder.mask_downscaling.*} tensors)
+   * @param mask mask prompts {@code [B, 1, 4g, 4g]}, logits (a previous low-resolution prediction)
+   * @return dense embeddings {@code [B, C, g, g]}
+   */
   public SDVariable denseFromMask(Scope root, SDVariable mask) {
     Scope s = root.child("prompt_encoder.mask_downscaling");
     int quarter = cfg.maskInChans() / 4;
@@ -55,7 +74,13 @@ public final class PromptEncoder {
     return Layers.conv2d(s.child("6"), x, cfg.maskInChans(), cfg.promptEmbedDim(), 1, 1, 0, true);
   }
 
-  /** {@code no_mask_embed} spread over the grid, {@code [B, C, g, g]} with B taken from {@code batchOf}. */
+  /**
+   * {@code no_mask_embed} spread over the grid, {@code [B, C, g, g]} with B taken from {@code batchOf}.
+   *
+   * @param root the graph's root scope ({@code prompt_encoder.no_mask_embed.weight})
+   * @param batchOf any variable of rank 3 or more whose first dimension is the batch size B
+   * @return dense embeddings {@code [B, C, g, g]}
+   */
   public SDVariable denseWithoutMask(Scope root, SDVariable batchOf) {
     SameDiff sd = root.sd();
     int c = cfg.promptEmbedDim();
@@ -66,7 +91,12 @@ public final class PromptEncoder {
     return perBatch.add(embed).add(sd.constant(Nd4j.zeros(org.nd4j.linalg.api.buffer.DataType.FLOAT, 1, 1, g, g)));
   }
 
-  /** {@code get_dense_pe()}: the encoding of every grid cell centre, {@code [1, C, g, g]}. */
+  /**
+   * {@code get_dense_pe()}: the encoding of every grid cell centre, {@code [1, C, g, g]}.
+   *
+   * @param root the graph's root scope ({@code prompt_encoder.pe_layer.*})
+   * @return the dense positional encoding {@code [1, C, g, g]}
+   */
   public SDVariable densePositionalEncoding(Scope root) {
     int g = cfg.gridSize();
     int c = cfg.promptEmbedDim();

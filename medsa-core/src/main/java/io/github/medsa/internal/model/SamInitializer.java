@@ -19,6 +19,13 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class SamInitializer {
   private SamInitializer() {}
 
+  /**
+   * A whole model initialised as PyTorch would, for tests, benchmarks and training from scratch.
+   *
+   * @param shapes every tensor of the model with its PyTorch shape (e.g. {@link SamParameters#shapes})
+   * @param seed seed of the one generator the tensors are drawn from, in name order
+   * @return float32 tensors in the order of {@code shapes}
+   */
   public static StateDict random(Map<String, long[]> shapes, long seed) {
     Random rng = new Random(seed);
     Map<String, INDArray> out = new LinkedHashMap<>();

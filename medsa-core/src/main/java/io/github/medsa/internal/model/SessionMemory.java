@@ -38,7 +38,11 @@ public final class SessionMemory implements AutoCloseable {
   private InferenceSession session;
   private boolean closed;
 
-  /** The session memory of {@code sd}; nothing is allocated before the first {@link #run}. */
+  /**
+   * The session memory of {@code sd}; nothing is allocated before the first {@link #run}.
+   *
+   * @param sd the graph whose executions this memory serves
+   */
   public SessionMemory(SameDiff sd) {
     this.sd = checkNotNull(sd, "sd");
   }
@@ -46,6 +50,7 @@ public final class SessionMemory implements AutoCloseable {
   /**
    * Runs {@code call} (an execution of this graph) on the graph's one session.
    *
+   * @param <T> what the execution returns
    * @param call the execution, e.g. {@code () -> sd.output(...)}
    * @return what {@code call} returns
    * @throws IllegalStateException after {@link #close()}
@@ -65,7 +70,11 @@ public final class SessionMemory implements AutoCloseable {
     }
   }
 
-  /** Number of sessions the graph holds between calls (0 unless someone executes it outside {@link #run}). */
+  /**
+   * Number of sessions the graph holds between calls (0 unless someone executes it outside {@link #run}).
+   *
+   * @return the number of sessions held
+   */
   public int sessionCount() {
     return sd.getSessions().size();
   }

@@ -16,7 +16,12 @@ import org.nd4j.autodiff.samediff.SDVariable;
  * BatchNorm uses its running statistics. The ImageNet head in MobileSAM's checkpoint is not part of the graph.
  */
 public final class TinyVitEncoder implements EncoderGraph {
-  /** The token rows {@code [B, g*g, C]} after layer {@code l} (and its PatchMerging): {@code tap.layer_1}... */
+  /**
+   * The token rows {@code [B, g*g, C]} after layer {@code l} (and its PatchMerging): {@code tap.layer_1}...
+   *
+   * @param layer the layer's 0-based index
+   * @return the name of the debug tap, present in graphs built with taps
+   */
   public static String layerTap(int layer) {
     return "tap.layer_" + layer;
   }
@@ -25,6 +30,14 @@ public final class TinyVitEncoder implements EncoderGraph {
   private final TinyVitSizes sizes;
   private final EncoderBlockExtension extension;
 
+  /**
+   * MobileSAM's TinyViT encoder for {@code cfg}.
+   *
+   * @param cfg the model sizes, a TinyViT configuration
+   * @param extension what adapters add to each TinyViT block ({@link EncoderBlockExtension#NONE} for none)
+   * @throws IllegalArgumentException if {@code cfg} is not TinyViT
+   * @throws NullPointerException if {@code extension} is null
+   */
   public TinyVitEncoder(SamConfig cfg, EncoderBlockExtension extension) {
     Preconditions.checkArgument(cfg.isTinyVit(), "not a TinyViT configuration: %s", cfg);
     this.cfg = cfg;

@@ -24,6 +24,12 @@ public final class TwoWayTransformer {
   private final SamConfig cfg;
   private final DecoderBlockExtension extension;
 
+  /**
+   * The mask decoder's two-way transformer for {@code cfg}.
+   *
+   * @param cfg the model sizes (width, depth, heads, grid)
+   * @param extension what adapters change in each block ({@link DecoderBlockExtension#NONE} for none)
+   */
   public TwoWayTransformer(SamConfig cfg, DecoderBlockExtension extension) {
     this.cfg = cfg;
     this.extension = extension;
@@ -53,9 +59,13 @@ public final class TwoWayTransformer {
   }
 
   /**
+   * Builds the transformer: its blocks, then the final token-to-image attention and norm.
+   *
+   * @param t the transformer's scope ({@code mask_decoder.transformer})
    * @param image {@code [B, C, g, g]} image embedding plus dense prompt
    * @param imagePe {@code [1, C, g, g]} dense positional encoding
    * @param tokens {@code [B, T, C]} output tokens followed by the sparse prompt
+   * @return the processed tokens and image token rows
    */
   public Output build(Scope t, SDVariable image, SDVariable imagePe, SDVariable tokens) {
     SameDiff sd = t.sd();

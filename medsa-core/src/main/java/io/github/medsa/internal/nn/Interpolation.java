@@ -14,7 +14,14 @@ public final class Interpolation {
 
   private Interpolation() {}
 
-  /** Linear (bilinear per axis) weights: source = (dst + 0.5) * in / out - 0.5, clamped below at 0. */
+  /**
+   * Linear (bilinear per axis) weights: source = (dst + 0.5) * in / out - 0.5, clamped below at 0.
+   *
+   * @param in the number of input samples
+   * @param out the number of output samples
+   * @return the resampling matrix {@code [out][in]}
+   * @throws IllegalArgumentException if a size is not positive
+   */
   public static double[][] linear(int in, int out) {
     checkArgument(in > 0 && out > 0, "sizes must be positive: in %s, out %s", in, out);
     double[][] m = new double[out][in];
@@ -35,7 +42,14 @@ public final class Interpolation {
     return m;
   }
 
-  /** Bicubic weights (A = -0.75), source = (dst + 0.5) * in / out - 0.5 unclamped, edge indices clamped. */
+  /**
+   * Bicubic weights (A = -0.75), source = (dst + 0.5) * in / out - 0.5 unclamped, edge indices clamped.
+   *
+   * @param in the number of input samples
+   * @param out the number of output samples
+   * @return the resampling matrix {@code [out][in]}
+   * @throws IllegalArgumentException if a size is not positive
+   */
   public static double[][] bicubic(int in, int out) {
     checkArgument(in > 0 && out > 0, "sizes must be positive: in %s, out %s", in, out);
     double[][] m = new double[out][in];
@@ -63,7 +77,14 @@ public final class Interpolation {
     return ((CUBIC_A * x - 5 * CUBIC_A) * x + 8 * CUBIC_A) * x - 4 * CUBIC_A;
   }
 
-  /** {@code a @ b} for small dense matrices. */
+  /**
+   * {@code a @ b} for small dense matrices.
+   *
+   * @param a the left matrix {@code [n][k]}
+   * @param b the right matrix {@code [k][m]}
+   * @return the product {@code [n][m]}
+   * @throws IllegalArgumentException if the inner sizes differ
+   */
   public static double[][] multiply(double[][] a, double[][] b) {
     checkArgument(a.length > 0 && a[0].length == b.length, "inner sizes differ: %s vs %s", a[0].length, b.length);
     double[][] r = new double[a.length][b[0].length];
@@ -80,7 +101,14 @@ public final class Interpolation {
     return r;
   }
 
-  /** Selects rows {@code [0, n)} of the identity of size {@code full}: a crop as a matrix {@code [n][full]}. */
+  /**
+   * Selects rows {@code [0, n)} of the identity of size {@code full}: a crop as a matrix {@code [n][full]}.
+   *
+   * @param full the number of input samples
+   * @param n how many leading samples to keep
+   * @return the crop matrix {@code [n][full]}
+   * @throws IllegalArgumentException if {@code n} is outside {@code 1..full}
+   */
   public static double[][] crop(int full, int n) {
     checkArgument(n > 0 && n <= full, "crop %s outside 1..%s", n, full);
     double[][] m = new double[n][full];
@@ -90,7 +118,12 @@ public final class Interpolation {
     return m;
   }
 
-  /** Rounds a matrix to float32 (coordinates and interpolation weights, as PyTorch holds them). */
+  /**
+   * Rounds a matrix to float32 (coordinates and interpolation weights, as PyTorch holds them).
+   *
+   * @param m the matrix
+   * @return a new matrix of the same shape, each entry rounded to the nearest float
+   */
   public static float[][] toFloat(double[][] m) {
     float[][] r = new float[m.length][];
     for (int i = 0; i < m.length; i++) {

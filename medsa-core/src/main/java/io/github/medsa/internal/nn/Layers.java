@@ -27,11 +27,27 @@ public final class Layers {
    * {@code torch.nn.Linear} on rows: {@code x} is {@code [n, in]}, weight {@code [out, in]}, bias {@code [out]}.
    * Graphs keep token activations as 2-D rows so that a Linear is one matmul and one add: every op costs
    * SameDiff per-call bookkeeping, so fewer ops is faster.
+   *
+   * @param s the module's scope (holds {@code weight} and {@code bias})
+   * @param x the input rows {@code [n, in]}
+   * @param in the input width
+   * @param out the output width
+   * @return the output rows {@code [n, out]}
    */
   public static SDVariable linear(Scope s, SDVariable x, int in, int out) {
     return linear(s, x, in, out, true);
   }
 
+  /**
+   * {@code torch.nn.Linear} on rows, with or without its bias.
+   *
+   * @param s the module's scope (holds {@code weight}, and {@code bias} if it has one)
+   * @param x the input rows {@code [n, in]}
+   * @param in the input width
+   * @param out the output width
+   * @param bias whether the module has a bias ({@code bias=True} in PyTorch)
+   * @return the output rows {@code [n, out]}
+   */
   public static SDVariable linear(Scope s, SDVariable x, int in, int out, boolean bias) {
     SDVariable y = s.sd().mmul(x, s.param("weight", out, in), false, true, false);
     return bias ? y.add(s.param("bias", out)) : y;
@@ -40,13 +56,25 @@ public final class Layers {
   /**
    * Reshapes {@code x} to the first {@code keep} dimensions of {@code like} followed by {@code tail}: reshapes whose
    * leading sizes (batch, number of prompt tokens) are only known when the graph runs.
+   *
+   * @param x the variable to reshape
+   * @param like the variable whose leading sizes are kept
+   * @param keep how many leading sizes of {@code like} to keep
+   * @param tail the fixed trailing sizes
+   * @return {@code x} reshaped to {@code like.shape[0:keep] + tail}
    */
   public static SDVariable reshapeAs(SDVariable x, SDVariable like, int keep, long... tail) {
     SameDiff sd = x.getSameDiff();
     return sd.reshape(x, sd.concat(0, leading(like, keep), sd.constant(Nd4j.createFromArray(tail))));
   }
 
-  /** The first {@code keep} sizes of {@code like}'s shape, as a graph value. */
+  /**
+   * The first {@code keep} sizes of {@code like}'s shape, as a graph value.
+   *
+   * @param like the variable
+   * @param keep how many leading sizes
+   * @return a rank-1 long variable of length {@code keep}
+   */
   public static SDVariable leading(SDVariable like, int keep) {
     return like.getSameDiff().stridedSlice(like.shape(), new long[] {0}, new long[] {keep}, new long[] {1});
   }
@@ -97,16 +125,39 @@ public final class Layers {
     return normed.mul(w.reshape(bshape)).add(b.reshape(bshape));
   }
 
-  /** Exact GELU, {@code 0.5 x (1 + erf(x / sqrt 2))}, as {@code torch.nn.GELU()}. */
+  /**
+   * Exact GELU, {@code 0.5 x (1 + erf(x / sqrt 2))}, as {@code torch.nn.GELU()}.
+   *
+   * @param x the input
+   * @return GELU of {@code x}, same shape
+   */
   public static SDVariable gelu(SDVariable x) {
     return x.mul(0.5).mul(x.getSameDiff().math.erf(x.mul(INV_SQRT2)).add(1.0));
   }
 
+  /**
+   * {@code torch.nn.ReLU}.
+   *
+   * @param x the input
+   * @return {@code max(x, 0)}, same shape
+   */
   public static SDVariable relu(SDVariable x) {
     return x.getSameDiff().nn.relu(x, 0.0);
   }
 
-  /** {@code torch.nn.Conv2d} on NCHW input, weight {@code [out, in, k, k]}. */
+  /**
+   * {@code torch.nn.Conv2d} on NCHW input, weight {@code [out, in, k, k]}.
+   *
+   * @param s the module's scope (holds {@code weight}, and {@code bias} if it has one)
+   * @param x the input {@code [B, in, H, W]}
+   * @param in input channels
+   * @param out output channels
+   * @param k kernel size (square)
+   * @param stride stride along both axes
+   * @param pad zero padding on every side, in pixels
+   * @param bias whether the module has a bias
+   * @return the output {@code [B, out, H', W']}
+   */
   public static SDVariable conv2d(Scope s, SDVariable x, int in, int out, int k, int stride, int pad,
       boolean bias) {
     // Default YXIO weights: the OIYX option has a broken backward pass in M2.1.
@@ -119,6 +170,14 @@ public final class Layers {
   /**
    * A depthwise {@code torch.nn.Conv2d} ({@code groups = channels}, no bias) on NCHW input, weight
    * {@code [channels, 1, k, k]}: SameDiff's depthwise convolution wants {@code [k, k, channels, 1]}.
+   *
+   * @param s the module's scope (holds {@code weight})
+   * @param x the input {@code [B, channels, H, W]}
+   * @param channels the number of channels (and groups)
+   * @param k kernel size (square)
+   * @param stride stride along both axes
+   * @param pad zero padding on every side, in pixels
+   * @return the output {@code [B, channels, H', W']}
    */
   public static SDVariable depthwiseConv2d(Scope s, SDVariable x, int channels, int k, int stride, int pad) {
     SDVariable w = s.param("weight", channels, 1, k, k).permute(2, 3, 0, 1);
@@ -127,7 +186,17 @@ public final class Layers {
     return s.sd().cnn.depthWiseConv2d(x, w, cfg);
   }
 
-  /** {@code torch.nn.ConvTranspose2d} (no padding) on NCHW input, weight {@code [in, out, k, k]}. */
+  /**
+   * {@code torch.nn.ConvTranspose2d} (no padding) on NCHW input, weight {@code [in, out, k, k]}, with bias.
+   *
+   * @param s the module's scope (holds {@code weight} and {@code bias})
+   * @param x the input {@code [B, in, H, W]}
+   * @param in input channels
+   * @param out output channels
+   * @param k kernel size (square)
+   * @param stride stride along both axes
+   * @return the output {@code [B, out, H', W']}
+   */
   public static SDVariable convTranspose2d(Scope s, SDVariable x, int in, int out, int k, int stride) {
     SDVariable w = s.param("weight", in, out, k, k).permute(2, 3, 1, 0); // deconv2d wants [kH, kW, out, in]
     DeConv2DConfig cfg = DeConv2DConfig.builder().kH(k).kW(k).sH(stride).sW(stride).dataFormat("NCHW").build();
@@ -137,6 +206,13 @@ public final class Layers {
   /**
    * Scaled dot-product attention over the last two axes: {@code softmax(q k^T * scale + bias) v}.
    * Shared by the encoder (heads folded into the batch, rank 3) and the decoder (rank 4).
+   *
+   * @param q queries {@code [..., Nq, c]}
+   * @param k keys {@code [..., Nk, c]}
+   * @param v values {@code [..., Nk, c']}
+   * @param scale multiplies the scores (usually {@code 1 / sqrt(c)})
+   * @param bias added to the scores {@code [..., Nq, Nk]} (broadcast), or null for none
+   * @return the attention output {@code [..., Nq, c']}
    */
   public static SDVariable attention(SDVariable q, SDVariable k, SDVariable v, double scale, SDVariable bias) {
     SameDiff sd = q.getSameDiff();
