@@ -155,6 +155,7 @@ public final class SliceView {
    * @param s the 0-based slice index along this view's axis
    * @param range {@code {low, high}} in the volume's intensity units, from {@link IntensityWindow#range}
    * @return the slice as an image of this view's width and height, grey levels 0..255
+   * @throws IllegalArgumentException if the volume's grid differs from this view's
    * @throws IndexOutOfBoundsException if {@code s} is not a slice of the view
    */
   public RgbImage image(Volume volume, int s, double[] range) {

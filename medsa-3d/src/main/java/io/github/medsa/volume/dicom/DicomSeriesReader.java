@@ -40,8 +40,8 @@ public final class DicomSeriesReader {
    * slice of it), or a single file as a one-slice volume.
    *
    * @param path a folder holding one series, or one DICOM file
-   * @return the volume in RAS voxel order and world frame ({@link io.github.medsa.volume.Geometry}), values rescaled
-   *     to the modality's units (e.g. HU)
+   * @return the volume, voxel (i, j, k) = (column, row, slice), its affine in NIfTI's RAS world frame (mm), values
+   *     rescaled to the modality's units (e.g. HU)
    * @throws DicomFormatException if the folder is empty, a file is not a readable DICOM image or the slices do not
    *     form one regular series
    * @throws UnsupportedDicomException for compressed, colour or multi-frame images
@@ -69,8 +69,8 @@ public final class DicomSeriesReader {
    * Reads the given files, in any order, as one series.
    *
    * @param files the slices of one series, at least one
-   * @return the volume in RAS voxel order and world frame ({@link io.github.medsa.volume.Geometry}), values rescaled
-   *     to the modality's units (e.g. HU)
+   * @return the volume, voxel (i, j, k) = (column, row, slice), its affine in NIfTI's RAS world frame (mm), values
+   *     rescaled to the modality's units (e.g. HU)
    * @throws IllegalArgumentException if {@code files} is empty
    * @throws DicomFormatException if a file is not a readable DICOM image or the slices do not form one regular
    *     series

@@ -167,8 +167,7 @@ public final class DicomSlice {
    *
    * @param row 0-based row (y, down the image)
    * @param column 0-based column (x, across the image)
-   * @return the value in the modality's units
-   * @throws ArrayIndexOutOfBoundsException if the position is outside the image
+   * @return the value in the modality's units (positions are not checked axis by axis)
    */
   public float pixel(int row, int column) {
     return pixels[column + columns * row];
