@@ -16,6 +16,9 @@ cd "$(dirname "$0")/.."
 if [ "${MEDSA_SKIP_BUILD:-0}" != 1 ]; then
   # The Central plugin adds to its staging folders: start from empty ones so that only this build is checked.
   rm -rf ./*/target/central-deferred ./*/target/central-publishing target/central-deferred target/central-publishing
+  # The javadoc plugin skips a module whose options and file list match its last run even if a comment changed
+  # (maven-javadoc-plugin-stale-data.txt): without it, doclint checks every module again.
+  rm -f ./*/target/maven-javadoc-plugin-stale-data.txt
   mvn -B -ntp -Prelease -Dgpg.skip -DskipTests -Dmaven.install.skip -DskipUpload deploy
 fi
 
