@@ -1,17 +1,25 @@
 #!/usr/bin/env bash
 # Builds what Maven Central needs without signing keys and checks it:
-#   mvn -B -ntp -Prelease -Dgpg.skip -DskipTests verify
-# then, for every artifact the BOM manages (the published ones): the jar, -sources.jar and -javadoc.jar exist,
-# the jar's manifest has a valid Automatic-Module-Name (unique across modules), the jars carry LICENSE and
-# NOTICE, and the effective pom has name, description, url, licences, SCM and developers. The BOM and the
-# parent pom get the metadata checks too. Every other jar module must be in the Central plugin's
-# excludeArtifacts, so nothing unpublished slips into the bundle.
+#   mvn -B -ntp -Prelease -Dgpg.skip -DskipTests -Dmaven.install.skip -DskipUpload deploy
+# i.e. the release build up to the Central plugin, which stages exactly what a deploy would publish
+# (target/central-deferred for a SNAPSHOT, the bundle in target/central-publishing for a release) and uploads
+# nothing (skipUpload; no credentials needed; nothing is installed into ~/.m2 either). Then, for every artifact
+# the BOM manages (the published ones): the jar, -sources.jar and -javadoc.jar exist and are staged, the jar's
+# manifest has a valid Automatic-Module-Name (unique across modules), the jars carry LICENSE and NOTICE, and the
+# effective pom has name, description, url, licences, SCM and developers. The BOM and the parent pom get the
+# metadata checks too. Every other jar module must be in the Central plugin's excludeArtifacts, and what is
+# staged holds no tests jar and nothing of an excluded module, so nothing unpublished slips into the bundle.
 # MEDSA_SKIP_BUILD=1 checks the artifacts of a previous run of that command instead of building.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if [ "${MEDSA_SKIP_BUILD:-0}" != 1 ]; then
-  mvn -B -ntp -Prelease -Dgpg.skip -DskipTests verify
+  # The Central plugin adds to its staging folders: start from empty ones so that only this build is checked.
+  rm -rf ./*/target/central-deferred ./*/target/central-publishing target/central-deferred target/central-publishing
+  # The javadoc plugin skips a module whose options and file list match its last run even if a comment changed
+  # (maven-javadoc-plugin-stale-data.txt): without it, doclint checks every module again.
+  rm -f ./*/target/maven-javadoc-plugin-stale-data.txt
+  mvn -B -ntp -Prelease -Dgpg.skip -DskipTests -Dmaven.install.skip -DskipUpload deploy
 fi
 
 work=target/check-release
@@ -56,6 +64,28 @@ check_jar_contents() { # $1 = jar, $2 = label; sets module_name to its Automatic
   module_name=$(tr -d '\r' < "$dir/META-INF/MANIFEST.MF" | sed -n 's/^Automatic-Module-Name: //p')
 }
 
+# What the Central plugin staged: the files a deploy would publish, as paths in the repository layout.
+staged_files() {
+  local d z
+  for d in */target/central-deferred target/central-deferred; do
+    if [ -d "$d" ]; then (cd "$d" && find . -type f | sed 's|^\./||'); fi
+  done
+  for z in */target/central-publishing/*.zip target/central-publishing/*.zip; do
+    if [ -f "$z" ]; then unzip -Z1 "$z"; fi
+  done
+}
+staged=$(staged_files | sort -u)
+if [ -z "$staged" ]; then
+  fail "nothing staged by the Central plugin (no target/central-deferred or central-publishing bundle)"
+else
+  tests_staged=$(grep -E -- '-tests\.jar(\.|$)' <<<"$staged" || true)
+  if [ -z "$tests_staged" ]; then ok "no tests jar is staged for publication"
+  else fail "tests jars staged for publication: $(tr '\n' ' ' <<<"$tests_staged")"; fi
+  for x in $excluded; do
+    if grep -q "^io/github/medsa/$x/" <<<"$staged"; then fail "$x is in excludeArtifacts, yet staged for publication"; fi
+  done
+fi
+
 check_metadata medsa-bom
 check_metadata medsa-parent
 names=()
@@ -83,8 +113,11 @@ for a in $published; do
   else
     names+=("$name"); ok "$a: jar, sources, javadoc; Automatic-Module-Name $name"
   fi
-  tests="$a/target/$a-$version-tests.jar"
-  if [ -f "$tests" ]; then check_jar_contents "$tests" "$a-tests"; fi
+  if [ -e "$a/target/$a-$version-tests.jar" ]; then fail "$a: a tests jar was built ($a/target/$a-$version-tests.jar)"; fi
+  for suffix in .jar -sources.jar -javadoc.jar .pom; do
+    grep -qx "io/github/medsa/$a/$version/$a-$version$suffix" <<<"$staged" \
+      || fail "$a: $a-$version$suffix is not staged for publication"
+  done
 done
 
 for m in $modules; do

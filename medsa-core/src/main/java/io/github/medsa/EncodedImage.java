@@ -5,9 +5,9 @@ import static com.google.common.base.Preconditions.checkState;
 
 import io.github.medsa.image.MaskPostprocessor;
 import io.github.medsa.image.PreparedImage;
-import io.github.medsa.model.NativeMemory;
-import io.github.medsa.model.PromptTokens;
-import io.github.medsa.model.SamGraph;
+import io.github.medsa.internal.model.NativeMemory;
+import io.github.medsa.internal.model.PromptTokens;
+import io.github.medsa.internal.model.SamGraph;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;

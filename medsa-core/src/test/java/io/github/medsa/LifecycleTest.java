@@ -4,7 +4,7 @@ import static io.github.medsa.testing.Fixtures.npy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.medsa.model.SamParameters;
+import io.github.medsa.internal.model.SamParameters;
 import io.github.medsa.testing.Fixtures;
 import java.util.ArrayList;
 import java.util.List;

@@ -4,10 +4,10 @@ import static com.google.common.base.Preconditions.checkArgument;
 
 import io.github.medsa.SamConfig;
 import io.github.medsa.adapters.Adapters;
-import io.github.medsa.model.DecoderBlockExtension;
-import io.github.medsa.model.EncoderBlockExtension;
-import io.github.medsa.model.ModelExtension;
-import io.github.medsa.nn.Scope;
+import io.github.medsa.extension.DecoderBlockExtension;
+import io.github.medsa.extension.EncoderBlockExtension;
+import io.github.medsa.extension.ModelExtension;
+import io.github.medsa.extension.Scope;
 import java.util.Map;
 import java.util.Random;
 import org.nd4j.autodiff.samediff.SDVariable;
@@ -34,15 +34,28 @@ public final class SdTrans implements ModelExtension {
     this.slices = slices;
   }
 
-  /** Med-SA with SD-Trans over chunks of {@code slices} consecutive slices. */
+  /**
+   * Med-SA with SD-Trans over chunks of {@code slices} consecutive slices.
+   *
+   * @param adapters the Med-SA adapters of each encoder block (SD-Trans adds its depth branch to them)
+   * @param slices D, the number of consecutive slices an encoder batch group holds, at least 1
+   * @return the extension to pass to {@code MedSA.builder().adapters(...)}
+   * @throws IllegalArgumentException if {@code slices} is less than 1
+   */
   public static SdTrans of(Adapters adapters, int slices) {
     return new SdTrans(adapters, slices);
   }
 
+  /**
+   * {@return D, the number of consecutive slices the depth attention spans (the encoder's batch multiple)}
+   */
   public int slices() {
     return slices;
   }
 
+  /**
+   * {@return the Med-SA adapters this extension builds on}
+   */
   public Adapters adapters() {
     return adapters;
   }

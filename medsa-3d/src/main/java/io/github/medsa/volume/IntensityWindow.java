@@ -65,6 +65,12 @@ public sealed interface IntensityWindow {
     return (int) Math.round(255.0 * (value - range[0]) / (range[1] - range[0]));
   }
 
+  /**
+   * A CT window; make one with {@link IntensityWindow#ct}.
+   *
+   * @param level the window centre in HU
+   * @param width the window width in HU
+   */
   record Ct(double level, double width) implements IntensityWindow {
     @Override
     public double[] range(Volume v) {
@@ -72,6 +78,12 @@ public sealed interface IntensityWindow {
     }
   }
 
+  /**
+   * Clipping at percentiles of the volume's finite values; make one with {@link IntensityWindow#percentiles}.
+   *
+   * @param low the lower percentile, 0..100
+   * @param high the upper percentile, 0..100
+   */
   record Percentiles(double low, double high) implements IntensityWindow {
     @Override
     public double[] range(Volume v) {

@@ -148,7 +148,16 @@ public final class SliceView {
     }
   }
 
-  /** Slice {@code s} as a grey image (replicated to RGB) under an intensity range from {@link IntensityWindow}. */
+  /**
+   * Slice {@code s} as a grey image (replicated to RGB) under an intensity range from {@link IntensityWindow}.
+   *
+   * @param volume the volume to slice, with the geometry this view was made for
+   * @param s the 0-based slice index along this view's axis
+   * @param range {@code {low, high}} in the volume's intensity units, from {@link IntensityWindow#range}
+   * @return the slice as an image of this view's width and height, grey levels 0..255
+   * @throws IllegalArgumentException if the volume's grid differs from this view's
+   * @throws IndexOutOfBoundsException if {@code s} is not a slice of the view
+   */
   public RgbImage image(Volume volume, int s, double[] range) {
     float[] values = slice(volume, s);
     byte[] rgb = new byte[values.length * 3];

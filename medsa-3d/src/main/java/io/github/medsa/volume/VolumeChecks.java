@@ -13,6 +13,13 @@ import java.util.TreeSet;
 public final class VolumeChecks {
   private VolumeChecks() {}
 
+  /**
+   * Image and label have the same shape, and the same spacing and affine within nnU-Net's tolerances.
+   *
+   * @param image the image volume
+   * @param label its label map
+   * @throws VolumeCheckException naming both sources and the values if they differ
+   */
   public static void requireSameGeometry(Volume image, Volume label) {
     Geometry a = image.geometry();
     Geometry b = label.geometry();
@@ -28,6 +35,13 @@ public final class VolumeChecks {
     }
   }
 
+  /**
+   * No voxel is NaN or infinite.
+   *
+   * @param v the volume
+   * @throws VolumeCheckException naming the source, the number of such voxels and the first one's voxel
+   *     coordinates {@code (i, j, k)}
+   */
   public static void requireFinite(Volume v) {
     float[] d = v.data();
     long bad = 0;
@@ -48,7 +62,13 @@ public final class VolumeChecks {
     }
   }
 
-  /** Every voxel of {@code label} is an integer in {@code allowed}. */
+  /**
+   * Every voxel of {@code label} is an integer in {@code allowed}.
+   *
+   * @param label the label map
+   * @param allowed the label values it may hold
+   * @throws VolumeCheckException naming the source and the unexpected values with their voxel counts
+   */
   public static void requireLabels(Volume label, Set<Integer> allowed) {
     TreeMap<Float, Long> unexpected = new TreeMap<>();
     for (float x : label.data()) {
@@ -67,7 +87,14 @@ public final class VolumeChecks {
     }
   }
 
-  /** All three checks for an image/label pair. */
+  /**
+   * All three checks for an image/label pair: same geometry, a finite image, allowed label values.
+   *
+   * @param image the image volume
+   * @param label its label map
+   * @param allowedLabels the label values the label map may hold
+   * @throws VolumeCheckException at the first check that fails
+   */
   public static void requireTrainable(Volume image, Volume label, Set<Integer> allowedLabels) {
     requireSameGeometry(image, label);
     requireFinite(image);

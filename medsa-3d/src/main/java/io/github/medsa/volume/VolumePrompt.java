@@ -24,6 +24,10 @@ public record VolumePrompt(double[] box, List<Click> clicks) {
     /**
      * Checks the click.
      *
+     * @param x voxel coordinate along the first axis (i)
+     * @param y voxel coordinate along the second axis (j)
+     * @param z voxel coordinate along the third axis (k, the slice)
+     * @param label 1 = foreground, 0 = background
      * @throws IllegalArgumentException if the label is not 0 or 1 or a coordinate is not finite
      */
     public Click {

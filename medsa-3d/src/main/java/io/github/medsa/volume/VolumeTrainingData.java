@@ -72,8 +72,6 @@ public final class VolumeTrainingData {
   /**
    * Non-overlapping chunks over every slice.
    *
-   * @param allowedLabels every label value the files may hold (checked), e.g. 0..116 for AAL
-   * @param structure which label values are the structure to segment
    * @param pairs the labelled volumes
    * @param allowedLabels every label value the files may hold (checked), e.g. 0..116 for AAL
    * @param structure which label values are the structure to segment

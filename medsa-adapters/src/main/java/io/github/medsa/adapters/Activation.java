@@ -1,6 +1,6 @@
 package io.github.medsa.adapters;
 
-import io.github.medsa.nn.Layers;
+import io.github.medsa.internal.nn.Layers;
 import org.nd4j.autodiff.samediff.SDVariable;
 
 /** The non-linearity inside an adapter's bottleneck. */

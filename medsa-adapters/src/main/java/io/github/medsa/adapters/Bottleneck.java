@@ -1,7 +1,7 @@
 package io.github.medsa.adapters;
 
-import io.github.medsa.nn.Layers;
-import io.github.medsa.nn.Scope;
+import io.github.medsa.extension.Scope;
+import io.github.medsa.internal.nn.Layers;
 import org.nd4j.autodiff.samediff.SDVariable;
 
 /** Med-SA's {@code Adapter}: {@code D_fc2(act(D_fc1(x)))}, a down- and up-projection with biases. */

@@ -1,8 +1,8 @@
 package io.github.medsa.adapters;
 
-import io.github.medsa.model.DecoderBlockExtension;
-import io.github.medsa.nn.Layers;
-import io.github.medsa.nn.Scope;
+import io.github.medsa.extension.DecoderBlockExtension;
+import io.github.medsa.extension.Scope;
+import io.github.medsa.internal.nn.Layers;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 

@@ -1,7 +1,7 @@
 package io.github.medsa.adapters;
 
-import io.github.medsa.model.EncoderBlockExtension;
-import io.github.medsa.nn.Scope;
+import io.github.medsa.extension.EncoderBlockExtension;
+import io.github.medsa.extension.Scope;
 import java.util.function.IntUnaryOperator;
 import org.nd4j.autodiff.samediff.SDVariable;
 

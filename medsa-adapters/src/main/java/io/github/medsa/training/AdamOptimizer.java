@@ -2,7 +2,7 @@ package io.github.medsa.training;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
-import io.github.medsa.model.NativeMemory;
+import io.github.medsa.internal.model.NativeMemory;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -3,7 +3,7 @@ package io.github.medsa.training;
 import io.github.medsa.Prompt;
 import io.github.medsa.image.PreparedImage;
 import io.github.medsa.image.SamPreprocessor;
-import io.github.medsa.model.PromptTokens;
+import io.github.medsa.internal.model.PromptTokens;
 import io.github.medsa.training.data.BinaryMask;
 import io.github.medsa.training.data.Sample;
 

@@ -1,6 +1,6 @@
 package io.github.medsa.training;
 
-import io.github.medsa.model.SamParameters;
+import io.github.medsa.internal.model.SamParameters;
 import java.util.Map;
 import java.util.function.Predicate;
 

@@ -1,7 +1,7 @@
 package io.github.medsa.training;
 
 import io.github.medsa.adapters.Adapters;
-import io.github.medsa.model.SamParameters;
+import io.github.medsa.internal.model.SamParameters;
 import java.util.function.Predicate;
 
 /** Which tensors an optimiser updates; everything else stays bit-identical. */

@@ -9,11 +9,11 @@ import io.github.medsa.Prompt;
 import io.github.medsa.SamConfig;
 import io.github.medsa.checkpoint.StateDict;
 import io.github.medsa.image.SamPreprocessor;
-import io.github.medsa.model.NativeMemory;
-import io.github.medsa.model.PromptTokens;
-import io.github.medsa.model.SamParameters;
-import io.github.medsa.training.data.SegmentationDataset;
+import io.github.medsa.internal.model.NativeMemory;
+import io.github.medsa.internal.model.PromptTokens;
+import io.github.medsa.internal.model.SamParameters;
 import io.github.medsa.training.data.Sample;
+import io.github.medsa.training.data.SegmentationDataset;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -364,7 +364,7 @@ public final class Trainer implements AutoCloseable {
     return outSize;
   }
 
-  io.github.medsa.model.ModelExtension extension() {
+  io.github.medsa.extension.ModelExtension extension() {
     return base.extension();
   }
 

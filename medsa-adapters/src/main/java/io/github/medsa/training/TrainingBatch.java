@@ -2,7 +2,7 @@ package io.github.medsa.training;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
-import io.github.medsa.model.PromptTokens;
+import io.github.medsa.internal.model.PromptTokens;
 import java.util.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
 

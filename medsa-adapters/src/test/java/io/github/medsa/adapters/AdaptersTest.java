@@ -12,7 +12,7 @@ import io.github.medsa.SamConfig;
 import io.github.medsa.checkpoint.Checkpoints;
 import io.github.medsa.checkpoint.Safetensors;
 import io.github.medsa.checkpoint.StateDict;
-import io.github.medsa.model.SamParameters;
+import io.github.medsa.internal.model.SamParameters;
 import io.github.medsa.testing.Fixtures;
 import io.github.medsa.training.ParameterReport;
 import io.github.medsa.training.TrainableSet;

@@ -2,7 +2,7 @@ package io.github.medsa.adapters;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.medsa.nn.Scope;
+import io.github.medsa.extension.Scope;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

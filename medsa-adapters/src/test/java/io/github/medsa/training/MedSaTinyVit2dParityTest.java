@@ -3,7 +3,7 @@ package io.github.medsa.training;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.medsa.adapters.Adapters;
-import io.github.medsa.model.SamParameters;
+import io.github.medsa.internal.model.SamParameters;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -12,7 +12,7 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * Med-SA's adapters inside TinyViT blocks (the official Med-SA TinyViT code at 256) against
  * {@code fixtures/medsa-tinyvit-2d}: forward, both losses, every gradient, and the two-step Adam update. Weights are
- * mobilesam-tiny's (from core's test jar) plus the fixture's adapters.
+ * mobilesam-tiny's (from core's test fixtures) plus the fixture's adapters.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MedSaTinyVit2dParityTest {

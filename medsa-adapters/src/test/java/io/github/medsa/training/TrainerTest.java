@@ -15,10 +15,10 @@ import io.github.medsa.training.data.PromptSimulator;
 import io.github.medsa.training.data.SegmentationDataset;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -174,7 +174,7 @@ class TrainerTest {
       }
     }
     assertThat(new Trainer(model(), config(1)).parameters().trainable()).isEqualTo(
-        ParameterReport.of(io.github.medsa.model.SamParameters.shapes(model().config(), Adapters.medsa()),
+        ParameterReport.of(io.github.medsa.internal.model.SamParameters.shapes(model().config(), Adapters.medsa()),
             TrainableSet.ADAPTERS_AND_DECODER::trains).trainable());
   }
 

@@ -2,8 +2,8 @@ package io.github.medsa.bench;
 
 import io.github.medsa.MedSA;
 import io.github.medsa.SamConfig;
+import io.github.medsa.extension.ModelExtension;
 import io.github.medsa.image.RgbImage;
-import io.github.medsa.model.ModelExtension;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

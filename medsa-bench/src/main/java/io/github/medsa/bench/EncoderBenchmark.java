@@ -2,8 +2,8 @@ package io.github.medsa.bench;
 
 import io.github.medsa.EncodedImage;
 import io.github.medsa.MedSA;
+import io.github.medsa.extension.ModelExtension;
 import io.github.medsa.image.RgbImage;
-import io.github.medsa.model.ModelExtension;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

@@ -4,7 +4,7 @@ import io.github.medsa.EncodedImage;
 import io.github.medsa.MedSA;
 import io.github.medsa.Prediction;
 import io.github.medsa.Prompt;
-import io.github.medsa.model.ModelExtension;
+import io.github.medsa.extension.ModelExtension;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;

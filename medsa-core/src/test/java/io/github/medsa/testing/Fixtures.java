@@ -25,7 +25,7 @@ public final class Fixtures {
 
   /**
    * A fixture file, e.g. {@code path("sam-tiny/image.npy")}. Modules above core get the fixtures inside
-   * core's test jar; those are copied out once to a temporary folder so that file-based readers work.
+   * the medsa-core-fixtures jar; those are copied out once to a temporary folder so that file-based readers work.
    */
   public static Path path(String relative) {
     URL url = Fixtures.class.getResource("/fixtures/" + relative);

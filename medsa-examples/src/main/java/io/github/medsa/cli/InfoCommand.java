@@ -2,7 +2,7 @@ package io.github.medsa.cli;
 
 import io.github.medsa.adapters.Adapters;
 import io.github.medsa.checkpoint.CheckpointInfo;
-import io.github.medsa.model.SamParameters;
+import io.github.medsa.internal.model.SamParameters;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -13,10 +13,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** {@code medsa info}: what a checkpoint holds, from its index only (no tensor data is read). */
 @Command(name = "info", mixinStandardHelpOptions = true,

@@ -2,10 +2,10 @@ package io.github.medsa.cli;
 
 import io.github.medsa.MedSA;
 import io.github.medsa.adapters.Adapters;
-import io.github.medsa.checkpoint.Safetensors;
-import io.github.medsa.model.ModelExtension;
-import io.github.medsa.sdtrans.SdTrans;
 import io.github.medsa.checkpoint.CheckpointFormatException;
+import io.github.medsa.checkpoint.Safetensors;
+import io.github.medsa.extension.ModelExtension;
+import io.github.medsa.sdtrans.SdTrans;
 import io.github.medsa.training.ResumeMismatchException;
 import io.github.medsa.training.Trainer;
 import io.github.medsa.training.TrainingConfig;
@@ -20,9 +20,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code medsa train}: Med-SA adapters (or any trainable set) on labelled 2D pairs or a volume pair (SD-Trans). */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,

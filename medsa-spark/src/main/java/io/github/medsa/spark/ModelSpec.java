@@ -7,7 +7,7 @@ import io.github.medsa.MedSA;
 import io.github.medsa.SamConfig;
 import io.github.medsa.SamConfigJson;
 import io.github.medsa.adapters.Adapters;
-import io.github.medsa.model.ModelExtension;
+import io.github.medsa.extension.ModelExtension;
 import io.github.medsa.sdtrans.SdTrans;
 import java.io.IOException;
 import java.io.Serializable;

@@ -80,12 +80,20 @@ public final class SparkSegmentation {
     this.writeCsv = b.writeCsv;
   }
 
-  /** A builder; {@link Builder#checkpoint}, a backbone or config and {@link Builder#output} are required. */
+  /**
+   * A builder; {@link Builder#checkpoint}, a backbone or config and {@link Builder#output} are required.
+   *
+   * @return a new builder with the defaults
+   */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** The schema of the results table. */
+  /**
+   * The schema of the results table.
+   *
+   * @return the Spark schema of the rows {@link #run} returns and writes (one per case)
+   */
   public static StructType resultSchema() {
     return CaseResult.SCHEMA;
   }
@@ -264,6 +272,9 @@ public final class SparkSegmentation {
     /**
      * How voxel values become grey levels: {@code IntensityWindow.mri()} (default, 0.5-99.5 % percentiles) or
      * {@code IntensityWindow.ct(level, width)} (HU).
+     *
+     * @param window the intensity window applied to every case
+     * @return this builder
      */
     public Builder window(IntensityWindow window) {
       this.window = window;

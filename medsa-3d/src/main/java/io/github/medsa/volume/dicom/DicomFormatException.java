@@ -10,10 +10,21 @@ import java.io.IOException;
 public class DicomFormatException extends IOException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * A format problem.
+   *
+   * @param message what is wrong, naming the file or files
+   */
   public DicomFormatException(String message) {
     super(message);
   }
 
+  /**
+   * A format problem found through another exception.
+   *
+   * @param message what is wrong, naming the file or files
+   * @param cause the underlying exception
+   */
   public DicomFormatException(String message, Throwable cause) {
     super(message, cause);
   }

@@ -38,6 +38,14 @@ public final class DicomSeriesReader {
   /**
    * Reads a folder holding one series (every regular file in it except hidden files and {@code DICOMDIR} must be a
    * slice of it), or a single file as a one-slice volume.
+   *
+   * @param path a folder holding one series, or one DICOM file
+   * @return the volume, voxel (i, j, k) = (column, row, slice), its affine in NIfTI's RAS world frame (mm), values
+   *     rescaled to the modality's units (e.g. HU)
+   * @throws DicomFormatException if the folder is empty, a file is not a readable DICOM image or the slices do not
+   *     form one regular series
+   * @throws UnsupportedDicomException for compressed, colour or multi-frame images
+   * @throws IOException if a file cannot be read
    */
   public static Volume read(Path path) throws IOException {
     if (!Files.isDirectory(path)) {
@@ -57,7 +65,18 @@ public final class DicomSeriesReader {
     return read(files, path.toString());
   }
 
-  /** Reads the given files, in any order, as one series. */
+  /**
+   * Reads the given files, in any order, as one series.
+   *
+   * @param files the slices of one series, at least one
+   * @return the volume, voxel (i, j, k) = (column, row, slice), its affine in NIfTI's RAS world frame (mm), values
+   *     rescaled to the modality's units (e.g. HU)
+   * @throws IllegalArgumentException if {@code files} is empty
+   * @throws DicomFormatException if a file is not a readable DICOM image or the slices do not form one regular
+   *     series
+   * @throws UnsupportedDicomException for compressed, colour or multi-frame images
+   * @throws IOException if a file cannot be read
+   */
   public static Volume read(List<Path> files) throws IOException {
     checkArgument(!files.isEmpty(), "no DICOM files given");
     return read(files, files.size() == 1 ? files.get(0).toString() : null);

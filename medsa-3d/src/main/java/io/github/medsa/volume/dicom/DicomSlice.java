@@ -54,36 +54,42 @@ public final class DicomSlice {
   /**
    * Parses one Part-10 file (or a bare dataset without preamble) in an uncompressed transfer syntax.
    *
+   * @param file the DICOM file
+   * @return the slice
    * @throws UnsupportedDicomException for compressed transfer syntaxes, colour, palette or multi-frame images
    * @throws DicomFormatException for anything that is not a readable single DICOM image (empty, truncated, ...)
+   * @throws IOException if the file cannot be read
    */
   public static DicomSlice read(Path file) throws IOException {
     return DicomParser.parse(file);
   }
 
+  /** {@return the file this slice was read from} */
   public Path file() {
     return file;
   }
 
-  /** The transfer syntax the dataset was decoded with (guessed for files without a file meta header). */
+  /** {@return the transfer syntax UID the dataset was decoded with (guessed for files without a file meta header)} */
   public String transferSyntaxUid() {
     return transferSyntaxUid;
   }
 
-  /** (0008,0060), or null. */
+  /** {@return the Modality (0008,0060), or null} */
   public String modality() {
     return modality;
   }
 
-  /** (0020,000E), or null. */
+  /** {@return the Series Instance UID (0020,000E), or null} */
   public String seriesInstanceUid() {
     return seriesInstanceUid;
   }
 
+  /** {@return Rows (0028,0010): the image height in pixels} */
   public int rows() {
     return rows;
   }
 
+  /** {@return Columns (0028,0011): the image width in pixels} */
   public int columns() {
     return columns;
   }
@@ -92,47 +98,61 @@ public final class DicomSlice {
    * MONOCHROME2 (0 = black) or MONOCHROME1 (0 = white). The pixel values are NOT inverted for MONOCHROME1: the
    * interpretation only tells a viewer how to display them, while the rescaled values are the physical quantity
    * a model is trained on.
+   *
+   * @return Photometric Interpretation (0028,0004), {@code MONOCHROME1} or {@code MONOCHROME2}
    */
   public String photometricInterpretation() {
     return photometricInterpretation;
   }
 
-  /** (0028,1053), 1 when absent. */
+  /** {@return Rescale Slope (0028,1053), 1 when absent} */
   public double rescaleSlope() {
     return rescaleSlope;
   }
 
-  /** (0028,1052), 0 when absent. */
+  /** {@return Rescale Intercept (0028,1052), 0 when absent} */
   public double rescaleIntercept() {
     return rescaleIntercept;
   }
 
-  /** (0028,0030) as {row spacing, column spacing} in mm (i.e. between rows, between columns), or null. */
+  /**
+   * {@return Pixel Spacing (0028,0030) as {row spacing, column spacing} in mm (i.e. between rows, between
+   * columns), a copy, or null}
+   */
   public double[] pixelSpacing() {
     return pixelSpacing == null ? null : pixelSpacing.clone();
   }
 
-  /** (0018,0050) in mm, NaN when absent. */
+  /** {@return Slice Thickness (0018,0050) in mm, NaN when absent} */
   public double sliceThickness() {
     return sliceThickness;
   }
 
-  /** (0020,0032): LPS position (mm) of the centre of the first transmitted pixel, or null. */
+  /**
+   * {@return Image Position (Patient) (0020,0032): LPS position (mm) of the centre of the first transmitted pixel,
+   * a copy, or null}
+   */
   public double[] imagePosition() {
     return imagePosition == null ? null : imagePosition.clone();
   }
 
-  /** (0020,0037): row direction cosines then column direction cosines (LPS), or null. */
+  /**
+   * {@return Image Orientation (Patient) (0020,0037): row direction cosines then column direction cosines (LPS),
+   * a copy, or null}
+   */
   public double[] imageOrientation() {
     return imageOrientation == null ? null : imageOrientation.clone();
   }
 
-  /** (0020,0013), empty when absent. */
+  /** {@return Instance Number (0020,0013), empty when absent} */
   public OptionalInt instanceNumber() {
     return instanceNumber == null ? OptionalInt.empty() : OptionalInt.of(instanceNumber);
   }
 
-  /** Rescaled values, rows x columns, column index fastest ({@code index = column + columns * row}). */
+  /**
+   * {@return a copy of the rescaled values, rows x columns, column index fastest
+   * ({@code index = column + columns * row})}
+   */
   public float[] pixels() {
     return pixels.clone();
   }
@@ -142,7 +162,13 @@ public final class DicomSlice {
     return pixels;
   }
 
-  /** Value at (row, column), rescaled. */
+  /**
+   * The rescaled value at (row, column).
+   *
+   * @param row 0-based row (y, down the image)
+   * @param column 0-based column (x, across the image)
+   * @return the value in the modality's units (positions are not checked axis by axis)
+   */
   public float pixel(int row, int column) {
     return pixels[column + columns * row];
   }

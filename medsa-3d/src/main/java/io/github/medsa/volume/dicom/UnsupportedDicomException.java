@@ -7,6 +7,11 @@ package io.github.medsa.volume.dicom;
 public class UnsupportedDicomException extends DicomFormatException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * Valid DICOM this reader does not handle.
+   *
+   * @param message what is not supported, naming the file
+   */
   public UnsupportedDicomException(String message) {
     super(message);
   }

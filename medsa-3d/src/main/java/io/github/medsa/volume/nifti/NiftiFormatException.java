@@ -12,19 +12,33 @@ import java.nio.file.Path;
 public class NiftiFormatException extends IOException {
   private static final long serialVersionUID = 1L;
 
+  /** The file that could not be read (serialised as part of the exception). */
   private final Path file;
 
+  /**
+   * A format problem with {@code file}.
+   *
+   * @param file the file that could not be read
+   * @param problem what is wrong; the message is {@code file + ": " + problem}
+   */
   public NiftiFormatException(Path file, String problem) {
     super(file + ": " + problem);
     this.file = file;
   }
 
+  /**
+   * A format problem with {@code file} found through another exception.
+   *
+   * @param file the file that could not be read
+   * @param problem what is wrong; the message is {@code file + ": " + problem}
+   * @param cause the underlying exception
+   */
   public NiftiFormatException(Path file, String problem, Throwable cause) {
     super(file + ": " + problem, cause);
     this.file = file;
   }
 
-  /** The file that could not be read. */
+  /** {@return the file that could not be read} */
   public Path file() {
     return file;
   }

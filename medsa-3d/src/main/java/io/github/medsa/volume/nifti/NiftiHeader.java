@@ -20,6 +20,24 @@ import java.util.Optional;
  * @param qoffset qform translation {@code x, y, z}
  * @param srow sform rows {@code srow_x, srow_y, srow_z}, 3x4
  * @param intentParams {@code intent_p1..p3}
+ * @param bitpix bits per voxel
+ * @param sclSlope {@code scl_slope}: stored values are multiplied by it when {@link #scales()}
+ * @param sclInter {@code scl_inter}: added after the slope when {@link #scales()}
+ * @param qformCode {@code qform_code}, 0 when the qform is unused
+ * @param sformCode {@code sform_code}, 0 when the sform is unused
+ * @param xyztUnits {@code xyzt_units}, the spatial and temporal unit codes
+ * @param descrip {@code descrip}, free text
+ * @param auxFile {@code aux_file}
+ * @param intentCode {@code intent_code}
+ * @param intentName {@code intent_name}
+ * @param calMin {@code cal_min}, display range low
+ * @param calMax {@code cal_max}, display range high
+ * @param toffset {@code toffset}, time offset
+ * @param sliceDuration {@code slice_duration}
+ * @param sliceCode {@code slice_code}, slice timing order
+ * @param sliceStart {@code slice_start}
+ * @param sliceEnd {@code slice_end}
+ * @param dimInfo {@code dim_info}, frequency/phase/slice dimensions
  */
 public record NiftiHeader(int version, ByteOrder byteOrder, long[] dim, int datatypeCode, int bitpix,
     double[] pixdim, long voxOffset, double sclSlope, double sclInter, int qformCode, int sformCode,
@@ -27,6 +45,39 @@ public record NiftiHeader(int version, ByteOrder byteOrder, long[] dim, int data
     int intentCode, double[] intentParams, String intentName, double calMin, double calMax, double toffset,
     double sliceDuration, int sliceCode, long sliceStart, long sliceEnd, int dimInfo) {
 
+  /**
+   * Checks the array sizes and copies the arrays.
+   *
+   * @param version 1 or 2
+   * @param byteOrder the file's byte order
+   * @param dim {@code dim[0..7]}, copied
+   * @param datatypeCode nifti1.h datatype code
+   * @param bitpix bits per voxel
+   * @param pixdim {@code pixdim[0..7]}, copied
+   * @param voxOffset byte offset of the voxel data
+   * @param sclSlope {@code scl_slope}
+   * @param sclInter {@code scl_inter}
+   * @param qformCode {@code qform_code}
+   * @param sformCode {@code sform_code}
+   * @param quatern qform quaternion {@code b, c, d}, copied
+   * @param qoffset qform translation {@code x, y, z} in mm, copied
+   * @param srow sform rows, 3x4, copied
+   * @param xyztUnits {@code xyzt_units}
+   * @param descrip {@code descrip}
+   * @param auxFile {@code aux_file}
+   * @param intentCode {@code intent_code}
+   * @param intentParams {@code intent_p1..p3}, copied
+   * @param intentName {@code intent_name}
+   * @param calMin {@code cal_min}
+   * @param calMax {@code cal_max}
+   * @param toffset {@code toffset}
+   * @param sliceDuration {@code slice_duration}
+   * @param sliceCode {@code slice_code}
+   * @param sliceStart {@code slice_start}
+   * @param sliceEnd {@code slice_end}
+   * @param dimInfo {@code dim_info}
+   * @throws IllegalArgumentException if the version is not 1 or 2, or an array has the wrong length
+   */
   public NiftiHeader {
     checkArgument(version == 1 || version == 2, "NIfTI version is 1 or 2, got %s", version);
     checkArgument(dim.length == 8 && pixdim.length == 8, "dim and pixdim have 8 entries");
@@ -46,58 +97,64 @@ public record NiftiHeader(int version, ByteOrder byteOrder, long[] dim, int data
     srow = rows;
   }
 
+  /** {@return a copy of {@code dim[0..7]}} */
   @Override
   public long[] dim() {
     return dim.clone();
   }
 
+  /** {@return a copy of {@code pixdim[0..7]}} */
   @Override
   public double[] pixdim() {
     return pixdim.clone();
   }
 
+  /** {@return a copy of the qform quaternion {@code b, c, d}} */
   @Override
   public double[] quatern() {
     return quatern.clone();
   }
 
+  /** {@return a copy of the qform translation {@code x, y, z} (mm)} */
   @Override
   public double[] qoffset() {
     return qoffset.clone();
   }
 
+  /** {@return a copy of {@code intent_p1..p3}} */
   @Override
   public double[] intentParams() {
     return intentParams.clone();
   }
 
+  /** {@return a copy of the sform rows {@code srow_x, srow_y, srow_z}, 3x4} */
   @Override
   public double[][] srow() {
     return new double[][] {srow[0].clone(), srow[1].clone(), srow[2].clone()};
   }
 
-  /** The voxel type, empty for codes this package does not support. */
+  /** {@return the voxel type, empty for codes this package does not support} */
   public Optional<NiftiDatatype> datatype() {
     return NiftiDatatype.fromCode(datatypeCode);
   }
 
-  /** {@code dim[4]} for 4-D and higher files, else 1. */
+  /** {@return the number of time points: {@code dim[4]} for 4-D and higher files, else 1} */
   public long timePoints() {
     return dim[0] >= 4 ? dim[4] : 1;
   }
 
-  /** pixdim[0] as the qform's qfac: -1 or 1, with 0 (and anything else) read as 1 as the standard says. */
+  /** {@return pixdim[0] as the qform's qfac: -1 or 1, with 0 (and anything else) read as 1 as the standard says} */
   public double qfac() {
     return pixdim[0] == -1 ? -1 : 1;
   }
 
-  /** The affine from the qform parameters (whatever qform_code says). */
+  /** {@return the 4x4 voxel-to-world (RAS, mm) affine from the qform parameters (whatever qform_code says)} */
   public double[][] qformAffine() {
     return NiftiAffines.qformToAffine(quatern[0], quatern[1], quatern[2], qoffset[0], qoffset[1], qoffset[2],
         new double[] {pixdim[1], pixdim[2], pixdim[3]}, qfac());
   }
 
-  /** The affine from srow (whatever sform_code says). */
+  /** {@return the 4x4 voxel-to-world (RAS, mm) affine from srow (whatever sform_code says)} */
   public double[][] sformAffine() {
     return new double[][] {srow[0].clone(), srow[1].clone(), srow[2].clone(), {0, 0, 0, 1}};
   }
@@ -106,6 +163,8 @@ public record NiftiHeader(int version, ByteOrder byteOrder, long[] dim, int data
    * Voxel-to-world affine as nibabel chooses it: the sform when sform_code > 0, else the qform when
    * qform_code > 0, else {@code diag(|pixdim[1..3]|)} (the standard's "method 1"; nibabel instead centres the
    * grid, but a file with neither code has no world position to agree on).
+   *
+   * @return the 4x4 voxel-to-world affine, RAS, mm
    */
   public double[][] affine() {
     if (sformCode > 0) {
@@ -122,7 +181,10 @@ public record NiftiHeader(int version, ByteOrder byteOrder, long[] dim, int data
     return a;
   }
 
-  /** Whether {@code scl_slope}/{@code scl_inter} change the stored values (slope finite and non-zero). */
+  /**
+   * {@return whether {@code scl_slope}/{@code scl_inter} change the stored values (slope finite and non-zero, and
+   * not the identity)}
+   */
   public boolean scales() {
     return Double.isFinite(sclSlope) && sclSlope != 0 && !(sclSlope == 1 && (sclInter == 0 || !Double.isFinite(
         sclInter)));

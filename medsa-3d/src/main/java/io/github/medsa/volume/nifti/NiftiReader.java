@@ -41,20 +41,39 @@ public final class NiftiReader {
   /**
    * Reads a 3-D volume (or 4-D with one time point).
    *
+   * @param file a {@code .nii} or {@code .nii.gz} file, NIfTI-1 or NIfTI-2
+   * @return the volume (scaled values, geometry from the header's affine) and its header
    * @throws NiftiTimeSeriesException if the file has more than one time point
    * @throws NiftiFormatException if the file is not a readable NIfTI volume
+   * @throws IOException if the file cannot be read
    */
   public static NiftiImage read(Path file) throws IOException {
     return readImpl(file, -1);
   }
 
-  /** Reads time point {@code timePoint} (0-based) of a 4-D file; 0 is the only choice for a 3-D file. */
+  /**
+   * Reads time point {@code timePoint} (0-based) of a 4-D file; 0 is the only choice for a 3-D file.
+   *
+   * @param file a {@code .nii} or {@code .nii.gz} file, NIfTI-1 or NIfTI-2
+   * @param timePoint the 0-based time point
+   * @return that time point's volume and the file's header
+   * @throws IllegalArgumentException if {@code timePoint} is negative
+   * @throws NiftiFormatException if the file is not a readable NIfTI volume or has no such time point
+   * @throws IOException if the file cannot be read
+   */
   public static NiftiImage read(Path file, int timePoint) throws IOException {
     checkArgument(timePoint >= 0, "timePoint must be >= 0, got %s", timePoint);
     return readImpl(file, timePoint);
   }
 
-  /** Reads only the header (checked like {@link #read(Path)} except for the data size). */
+  /**
+   * Reads only the header (checked like {@link #read(Path)} except for the data size).
+   *
+   * @param file a {@code .nii} or {@code .nii.gz} file, NIfTI-1 or NIfTI-2
+   * @return the header
+   * @throws NiftiFormatException if the header is not a valid NIfTI header
+   * @throws IOException if the file cannot be read
+   */
   public static NiftiHeader readHeader(Path file) throws IOException {
     try (Source src = Source.open(file)) {
       return src.header;

@@ -10,14 +10,21 @@ import java.nio.file.Path;
 public class NiftiTimeSeriesException extends NiftiFormatException {
   private static final long serialVersionUID = 1L;
 
+  /** The file's {@code dim[4]}. */
   private final long timePoints;
 
+  /**
+   * A 4-D file read as a single volume.
+   *
+   * @param file the file
+   * @param timePoints its number of time points, {@code dim[4]}
+   */
   public NiftiTimeSeriesException(Path file, long timePoints) {
     super(file, "has " + timePoints + " time points (dim[4]); choose one with NiftiReader.read(path, timePoint)");
     this.timePoints = timePoints;
   }
 
-  /** dim[4] of the file. */
+  /** {@return the file's number of time points, {@code dim[4]}} */
   public long timePoints() {
     return timePoints;
   }

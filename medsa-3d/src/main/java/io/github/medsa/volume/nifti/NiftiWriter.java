@@ -38,8 +38,18 @@ public final class NiftiWriter {
   }
 
   /**
+   * Writes {@code volume} as a NIfTI-1 file, gzipped when the name ends in {@code .gz}, with its geometry as
+   * sform and (when it has no shear) qform.
+   *
+   * @param file the file to write, {@code .nii} or {@code .nii.gz}
+   * @param volume the volume; its values are stored as {@code datatype}
+   * @param datatype the voxel type to store
    * @param template header whose codes, units, description, intent, cal range and slice/time fields to keep; may
    *     be null
+   * @throws IllegalArgumentException if {@code file}, {@code volume} or {@code datatype} is null
+   * @throws NiftiFormatException if a value does not fit an integer {@code datatype} (out of range, NaN or
+   *     infinite), naming the value and voxel
+   * @throws IOException if the file cannot be written
    */
   public static void write(Path file, Volume volume, NiftiDatatype datatype, NiftiHeader template)
       throws IOException {

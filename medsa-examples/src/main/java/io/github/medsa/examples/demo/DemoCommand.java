@@ -1,7 +1,7 @@
 package io.github.medsa.examples.demo;
 
-import io.github.medsa.MedSA;
 import io.github.medsa.Backbone;
+import io.github.medsa.MedSA;
 import io.github.medsa.SamConfig;
 import io.github.medsa.TinyVitSizes;
 import io.github.medsa.adapters.Adapters;
@@ -10,7 +10,7 @@ import io.github.medsa.cli.Evaluator;
 import io.github.medsa.cli.LossChart;
 import io.github.medsa.cli.ModelOptions;
 import io.github.medsa.cli.ProgressListener;
-import io.github.medsa.model.ModelExtension;
+import io.github.medsa.extension.ModelExtension;
 import io.github.medsa.training.LearningRateSchedule;
 import io.github.medsa.training.LossFunction;
 import io.github.medsa.training.ParameterReport;
@@ -31,9 +31,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code medsa demo}: Med-SA's claim at small scale on the bundled Colin27 MRI and AAL atlas. A compact SAM is
@@ -164,7 +164,7 @@ public final class DemoCommand implements Callable<Integer> {
     Map<String, List<Evaluator.CaseResult>> results = new LinkedHashMap<>();
 
     MedSA frozen = MedSA.builder().config(cfg).weights(base).build();
-    ParameterReport none = ParameterReport.of(io.github.medsa.model.SamParameters.shapes(cfg), n -> false);
+    ParameterReport none = ParameterReport.of(io.github.medsa.internal.model.SamParameters.shapes(cfg), n -> false);
     log.println("(2) frozen pre-trained model, no adaptation: scoring");
     results.put("frozen", evaluator.evaluate(frozen, test));
     rows.add(DemoReport.row("frozen (no adaptation)", none, results.get("frozen"), 0));

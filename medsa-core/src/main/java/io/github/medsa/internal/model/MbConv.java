@@ -1,0 +1,20 @@
+package io.github.medsa.internal.model;
+
+import io.github.medsa.extension.Scope;
+import io.github.medsa.internal.nn.Layers;
+import org.nd4j.autodiff.samediff.SDVariable;
+
+/**
+ * TinyViT's {@code MBConv} (layer 0): 1x1 expansion, GELU, depthwise 3x3, GELU, 1x1 projection, residual, GELU, on
+ * NCHW grids {@code [B, dim, h, w]}.
+ */
+final class MbConv {
+  private MbConv() {}
+
+  static SDVariable apply(Scope b, SDVariable x, int dim, int hidden) {
+    SDVariable y = Layers.gelu(Conv2dBn.conv(b.child("conv1"), x, dim, hidden, 1, 1));
+    y = Layers.gelu(Conv2dBn.depthwise(b.child("conv2"), y, hidden, 3, 1));
+    y = Conv2dBn.conv(b.child("conv3"), y, hidden, dim, 1, 1);
+    return Layers.gelu(y.add(x));
+  }
+}

@@ -1,0 +1,225 @@
+package io.github.medsa.internal.nn;
+
+import io.github.medsa.extension.Scope;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.enums.WeightsFormat;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.DeConv2DConfig;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * PyTorch layers written from SameDiff primitives that are exact and differentiable in 1.0.0-M2.1
+ * ({@code research/samediff-notes.md}): LayerNorm with an epsilon (the built-in op has none), erf GELU
+ * (the built-in is the sigmoid approximation), Linear via 2-D matmul (rank-3 x rank-2 matmul does not
+ * broadcast), convolutions with PyTorch-layout weights permuted in the graph (so variables keep the
+ * checkpoint layout), and reductions on positive axes only (negative axes give wrong gradients).
+ */
+public final class Layers {
+  /** SAM's LayerNorm2d (neck, mask downscaling, output upscaling) always uses 1e-6. */
+  public static final double LAYER_NORM_2D_EPS = 1e-6;
+
+  private static final double INV_SQRT2 = 1.0 / Math.sqrt(2.0);
+
+  private Layers() {}
+
+  /**
+   * {@code torch.nn.Linear} on rows: {@code x} is {@code [n, in]}, weight {@code [out, in]}, bias {@code [out]}.
+   * Graphs keep token activations as 2-D rows so that a Linear is one matmul and one add: every op costs
+   * SameDiff per-call bookkeeping, so fewer ops is faster.
+   *
+   * @param s the module's scope (holds {@code weight} and {@code bias})
+   * @param x the input rows {@code [n, in]}
+   * @param in the input width
+   * @param out the output width
+   * @return the output rows {@code [n, out]}
+   */
+  public static SDVariable linear(Scope s, SDVariable x, int in, int out) {
+    return linear(s, x, in, out, true);
+  }
+
+  /**
+   * {@code torch.nn.Linear} on rows, with or without its bias.
+   *
+   * @param s the module's scope (holds {@code weight}, and {@code bias} if it has one)
+   * @param x the input rows {@code [n, in]}
+   * @param in the input width
+   * @param out the output width
+   * @param bias whether the module has a bias ({@code bias=True} in PyTorch)
+   * @return the output rows {@code [n, out]}
+   */
+  public static SDVariable linear(Scope s, SDVariable x, int in, int out, boolean bias) {
+    SDVariable y = s.sd().mmul(x, s.param("weight", out, in), false, true, false);
+    return bias ? y.add(s.param("bias", out)) : y;
+  }
+
+  /**
+   * Reshapes {@code x} to the first {@code keep} dimensions of {@code like} followed by {@code tail}: reshapes whose
+   * leading sizes (batch, number of prompt tokens) are only known when the graph runs.
+   *
+   * @param x the variable to reshape
+   * @param like the variable whose leading sizes are kept
+   * @param keep how many leading sizes of {@code like} to keep
+   * @param tail the fixed trailing sizes
+   * @return {@code x} reshaped to {@code like.shape[0:keep] + tail}
+   */
+  public static SDVariable reshapeAs(SDVariable x, SDVariable like, int keep, long... tail) {
+    SameDiff sd = x.getSameDiff();
+    return sd.reshape(x, sd.concat(0, leading(like, keep), sd.constant(Nd4j.createFromArray(tail))));
+  }
+
+  /**
+   * The first {@code keep} sizes of {@code like}'s shape, as a graph value.
+   *
+   * @param like the variable
+   * @param keep how many leading sizes
+   * @return a rank-1 long variable of length {@code keep}
+   */
+  public static SDVariable leading(SDVariable like, int keep) {
+    return like.getSameDiff().stridedSlice(like.shape(), new long[] {0}, new long[] {keep}, new long[] {1});
+  }
+
+  /** Which axis a LayerNorm normalises, named for the tensor layouts our graphs use. */
+  public enum NormAxis {
+    /** Token rows {@code [n, C]}: {@code torch.nn.LayerNorm(C)} over the last axis. */
+    TOKEN_ROWS(1, 2),
+    /** NCHW grids {@code [B, C, H, W]}: SAM's {@code LayerNorm2d}, over the channels at each position. */
+    CHANNELS(1, 4);
+
+    private final int axis;
+    private final int rank;
+
+    NormAxis(int axis, int rank) {
+      this.axis = axis;
+      this.rank = rank;
+    }
+  }
+
+  /**
+   * {@code torch.nn.LayerNorm} on token rows and SAM's {@code LayerNorm2d} on NCHW grids: biased variance, eps
+   * inside the square root, affine {@code weight} and {@code bias} of size {@code dim} broadcast along the axis.
+   *
+   * @param s the module's scope (holds {@code weight} and {@code bias})
+   * @param x the input, laid out as {@code layout} says
+   * @param dim the size of the normalised axis
+   * @param eps added to the variance
+   * @param layout which axis is normalised
+   * @return the normalised input, same shape as {@code x}
+   */
+  public static SDVariable layerNorm(Scope s, SDVariable x, int dim, double eps, NormAxis layout) {
+    int axis = layout.axis;
+    int rank = layout.rank;
+    SameDiff sd = s.sd();
+    SDVariable mean = sd.mean(x, true, axis);
+    SDVariable centred = x.sub(mean);
+    SDVariable var = sd.mean(centred.mul(centred), true, axis);
+    SDVariable normed = centred.mul(sd.math.rsqrt(var.add(eps)));
+    SDVariable w = s.param("weight", dim);
+    SDVariable b = s.param("bias", dim);
+    if (axis == rank - 1) {
+      return normed.mul(w).add(b);
+    }
+    long[] bshape = new long[rank];
+    java.util.Arrays.fill(bshape, 1);
+    bshape[axis] = dim;
+    return normed.mul(w.reshape(bshape)).add(b.reshape(bshape));
+  }
+
+  /**
+   * Exact GELU, {@code 0.5 x (1 + erf(x / sqrt 2))}, as {@code torch.nn.GELU()}.
+   *
+   * @param x the input
+   * @return GELU of {@code x}, same shape
+   */
+  public static SDVariable gelu(SDVariable x) {
+    return x.mul(0.5).mul(x.getSameDiff().math.erf(x.mul(INV_SQRT2)).add(1.0));
+  }
+
+  /**
+   * {@code torch.nn.ReLU}.
+   *
+   * @param x the input
+   * @return {@code max(x, 0)}, same shape
+   */
+  public static SDVariable relu(SDVariable x) {
+    return x.getSameDiff().nn.relu(x, 0.0);
+  }
+
+  /**
+   * {@code torch.nn.Conv2d} on NCHW input, weight {@code [out, in, k, k]}.
+   *
+   * @param s the module's scope (holds {@code weight}, and {@code bias} if it has one)
+   * @param x the input {@code [B, in, H, W]}
+   * @param in input channels
+   * @param out output channels
+   * @param k kernel size (square)
+   * @param stride stride along both axes
+   * @param pad zero padding on every side, in pixels
+   * @param bias whether the module has a bias
+   * @return the output {@code [B, out, H', W']}
+   */
+  public static SDVariable conv2d(Scope s, SDVariable x, int in, int out, int k, int stride, int pad,
+      boolean bias) {
+    // Default YXIO weights: the OIYX option has a broken backward pass in M2.1.
+    SDVariable w = s.param("weight", out, in, k, k).permute(2, 3, 1, 0);
+    Conv2DConfig cfg = Conv2DConfig.builder().kH(k).kW(k).sH(stride).sW(stride).pH(pad).pW(pad)
+        .dataFormat("NCHW").weightsFormat(WeightsFormat.YXIO).build();
+    return bias ? s.sd().cnn.conv2d(x, w, s.param("bias", out), cfg) : s.sd().cnn.conv2d(x, w, cfg);
+  }
+
+  /**
+   * A depthwise {@code torch.nn.Conv2d} ({@code groups = channels}, no bias) on NCHW input, weight
+   * {@code [channels, 1, k, k]}: SameDiff's depthwise convolution wants {@code [k, k, channels, 1]}.
+   *
+   * @param s the module's scope (holds {@code weight})
+   * @param x the input {@code [B, channels, H, W]}
+   * @param channels the number of channels (and groups)
+   * @param k kernel size (square)
+   * @param stride stride along both axes
+   * @param pad zero padding on every side, in pixels
+   * @return the output {@code [B, channels, H', W']}
+   */
+  public static SDVariable depthwiseConv2d(Scope s, SDVariable x, int channels, int k, int stride, int pad) {
+    SDVariable w = s.param("weight", channels, 1, k, k).permute(2, 3, 0, 1);
+    Conv2DConfig cfg = Conv2DConfig.builder().kH(k).kW(k).sH(stride).sW(stride).pH(pad).pW(pad)
+        .dataFormat("NCHW").build();
+    return s.sd().cnn.depthWiseConv2d(x, w, cfg);
+  }
+
+  /**
+   * {@code torch.nn.ConvTranspose2d} (no padding) on NCHW input, weight {@code [in, out, k, k]}, with bias.
+   *
+   * @param s the module's scope (holds {@code weight} and {@code bias})
+   * @param x the input {@code [B, in, H, W]}
+   * @param in input channels
+   * @param out output channels
+   * @param k kernel size (square)
+   * @param stride stride along both axes
+   * @return the output {@code [B, out, H', W']}
+   */
+  public static SDVariable convTranspose2d(Scope s, SDVariable x, int in, int out, int k, int stride) {
+    SDVariable w = s.param("weight", in, out, k, k).permute(2, 3, 1, 0); // deconv2d wants [kH, kW, out, in]
+    DeConv2DConfig cfg = DeConv2DConfig.builder().kH(k).kW(k).sH(stride).sW(stride).dataFormat("NCHW").build();
+    return s.sd().cnn.deconv2d(x, w, s.param("bias", out), cfg);
+  }
+
+  /**
+   * Scaled dot-product attention over the last two axes: {@code softmax(q k^T * scale + bias) v}.
+   * Shared by the encoder (heads folded into the batch, rank 3) and the decoder (rank 4).
+   *
+   * @param q queries {@code [..., Nq, c]}
+   * @param k keys {@code [..., Nk, c]}
+   * @param v values {@code [..., Nk, c']}
+   * @param scale multiplies the scores (usually {@code 1 / sqrt(c)})
+   * @param bias added to the scores {@code [..., Nq, Nk]} (broadcast), or null for none
+   * @return the attention output {@code [..., Nq, c']}
+   */
+  public static SDVariable attention(SDVariable q, SDVariable k, SDVariable v, double scale, SDVariable bias) {
+    SameDiff sd = q.getSameDiff();
+    SDVariable scores = sd.mmul(q, k, false, true, false).mul(scale);
+    if (bias != null) {
+      scores = scores.add(bias);
+    }
+    return sd.mmul(sd.nn.softmax(scores, -1), v);
+  }
+}
