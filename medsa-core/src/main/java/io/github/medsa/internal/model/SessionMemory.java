@@ -101,7 +101,8 @@ public final class SessionMemory implements AutoCloseable {
     return run(outputs, call, Map::values);
   }
 
-   * Number of sessions the graph holds between calls (0 unless someone executes it outside {@link #run}).
+  /**
+   * Number of sessions the graph holds between calls (0 unless someone executes it outside {@link #run(Collection, Supplier, Function)}).
    *
    * @return the number of sessions held
    */
