@@ -71,6 +71,10 @@ public final class Workload {
   }
 
   public static void main(String[] args) throws Exception {
+    if (args.length == 3 && args[0].equals("soak")) {
+      soak(Integer.parseInt(args[1]), Integer.parseInt(args[2]));
+      return;
+    }
     if (args.length != 1 || !NAMES.contains(args[0])) {
       System.err.println("usage: Workload WORKLOAD, one of " + String.join(", ", NAMES));
       System.exit(2);
@@ -148,6 +152,40 @@ public final class Workload {
         Trainer trainer = new Trainer(sam, TrainingConfig.medsa().batchSize(2).outSize(side).build())) {
       return Timings.of(() -> trainer.step(samples, prompts, 1e-4), 4);
     }
+  }
+
+  /**
+   * Whether memory stays flat in a long-lived JVM: {@code encodes} TinyViT encodes of 1024 x 1024 images, then
+   * {@code predictions} one-click predictions on the last embedding, printing the resident set (VmRSS, MiB) after
+   * each tenth call as one JSON line per phase. {@code Workload soak 50 1000} is the issue's check.
+   */
+  private static void soak(int encodes, int predictions) throws Exception {
+    RgbImage image = randomImage(1024);
+    List<Long> encodeRss = new ArrayList<>();
+    List<Long> predictRss = new ArrayList<>();
+    try (MedSA sam = MedSA.builder().backbone(Backbone.TINY_VIT).randomWeights().seed(1).build()) {
+      EncodedImage last = null;
+      for (int i = 1; i <= encodes; i++) {
+        if (last != null) {
+          last.close();
+        }
+        last = sam.encode(image);
+        if (i % 10 == 0) {
+          encodeRss.add(Bench.statusMiB("VmRSS"));
+        }
+      }
+      for (int i = 1; i <= predictions; i++) {
+        last.predict(Prompt.click(300.0 + (i % 20) * 20, 500.0));
+        if (i % 10 == 0) {
+          predictRss.add(Bench.statusMiB("VmRSS"));
+        }
+      }
+      last.close();
+    }
+    System.out.println(String.format(Locale.ROOT,
+        "{\"side\": \"medsa-j\", \"workload\": \"soak\", \"encodes\": %d, \"rss_mib_every_10_encodes\": %s, "
+            + "\"predictions\": %d, \"rss_mib_every_10_predictions\": %s, \"peak_rss_mib\": %d}",
+        encodes, encodeRss, predictions, predictRss, Bench.statusMiB("VmHWM")));
   }
 
   /**
