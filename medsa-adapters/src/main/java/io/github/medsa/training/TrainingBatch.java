@@ -10,7 +10,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * One optimisation step's input, already in the model's frame: images {@code [B, 3, S, S]} normalised and
  * padded, one prompt per image (image b is decoded with prompt b), targets {@code [B, 1, o, o]} in 0..1.
  */
-public record TrainingBatch(INDArray images, PromptTokens prompts, INDArray targets) {
+record TrainingBatch(INDArray images, PromptTokens prompts, INDArray targets) {
   /**
    * Checks the shapes.
    *

@@ -38,7 +38,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * with the model the training started from). {@link #close()} frees what it owns at once. Calls are serialised
  * and run on one session per graph, whatever thread calls.
  */
-public final class TrainingGraph implements AutoCloseable {
+final class TrainingGraph implements AutoCloseable {
   static final String IN_IMAGES = "train.images";
   static final String IN_COORDS = "train.point_coords";
   static final String IN_KINDS = "train.point_kinds";
