@@ -62,6 +62,17 @@ class DemoCommandTest {
     assertThat(ids(colin, DemoCommand::heldOut)).containsExactly("86", "87", "88", "89", "90", "91");
   }
 
+  /** The time budget: 180 pre-training slices (23 steps of 8 an epoch) x 20 epochs, none from the scored blocks. */
+  @Test
+  void pretrainingUsesOnlyTrainingBlockSlices() throws Exception {
+    List<io.github.medsa.training.data.Sample> pre = DemoCommand.pretrainingSamples(Colin27.load(Colin27.defaultDir()), 2);
+    assertThat(pre).hasSize(180);
+    assertThat(pre).allSatisfy(s -> assertThat(DemoCommand.split(Integer.parseInt(s.id().substring(s.id().indexOf('#') + 1))))
+        .isEqualTo(DemoCommand.Split.TRAINING));
+    assertThat(pre).noneMatch(s -> s.id().startsWith("thalamus"));
+    assertThat(DemoCommand.PRETRAIN_EPOCHS * ((pre.size() + 7) / 8)).isEqualTo(460);
+  }
+
   @Test
   void adapterInitChoosesHowTheUpProjectionsStart() {
     assertThat(DemoCommand.adapters("zero").toString()).contains("zero up-projections");
