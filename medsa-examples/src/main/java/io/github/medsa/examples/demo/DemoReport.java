@@ -24,41 +24,51 @@ import javax.imageio.ImageIO;
 
 /** The demo's outputs: results table (Markdown, CSV, JSON) and the overlay grid. */
 final class DemoReport {
-  record Row(String method, long trainable, long total, double share, DatasetMetrics metrics, double seconds) {}
+  /** One method: its validation scores (for choosing a recipe) and held-out scores ({@code metrics}, to report). */
+  record Row(String method, long trainable, long total, double share, DatasetMetrics validation,
+      DatasetMetrics metrics, double seconds) {}
 
   private DemoReport() {}
 
-  static Row row(String method, ParameterReport p, List<Evaluator.CaseResult> cases, double seconds) {
-    return new Row(method, p.trainable(), p.total(), p.trainableShare(), Evaluator.summary(cases), seconds);
+  static Row row(String method, ParameterReport p, List<Evaluator.CaseResult> validation,
+      List<Evaluator.CaseResult> heldOut, double seconds) {
+    return new Row(method, p.trainable(), p.total(), p.trainableShare(), Evaluator.summary(validation),
+        Evaluator.summary(heldOut), seconds);
   }
 
   static String markdownTable(List<Row> rows) {
     StringBuilder sb = new StringBuilder();
-    sb.append("| method | trainable parameters | share | Dice (mean ± std) | IoU | HD95 (px) | held-out slices | "
-        + "training time |\n|---|---:|---:|---:|---:|---:|---:|---:|\n");
+    sb.append("| method | trainable parameters | share | validation Dice | held-out Dice (mean ± std) | held-out IoU "
+        + "| held-out HD95 (px) | held-out slices | training time |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (Row r : rows) {
       DatasetMetrics m = r.metrics();
-      sb.append(String.format(Locale.ROOT, "| %s | %,d of %,d | %.2f %% | %.3f ± %.3f | %.3f | %.1f | %d | %.0f s |%n",
-          r.method(), r.trainable(), r.total(), 100 * r.share(), m.dice().mean(), m.dice().std(), m.iou().mean(),
-          m.hd95().mean(), m.dice().cases(), r.seconds()));
+      sb.append(String.format(Locale.ROOT,
+          "| %s | %,d of %,d | %.2f %% | %.3f | %.3f ± %.3f | %.3f | %.1f | %d | %.0f s |%n", r.method(),
+          r.trainable(), r.total(), 100 * r.share(), r.validation().dice().mean(), m.dice().mean(), m.dice().std(),
+          m.iou().mean(), m.hd95().mean(), m.dice().cases(), r.seconds()));
     }
     return sb.toString();
   }
 
-  static void writeTables(Path out, List<Row> rows, SamConfig cfg, double totalSeconds, long seed, String model)
-      throws IOException {
+  static void writeTables(Path out, List<Row> rows, SamConfig cfg, double totalSeconds, double pretrainSeconds,
+      long seed, String model) throws IOException {
     String md = "# MedSA-J demo: adapting to the unseen thalamus (Colin27 + AAL)\n\n"
-        + "Model: " + model + ". Seed " + seed + ". Scored on a held-out block of axial slices (" + DemoCommand.HELD_OUT_FIRST + ".." + DemoCommand.HELD_OUT_LAST + ", never trained on) with simulated "
-        + "prompts (a box with 5-pixel jitter and one click inside, seeded).\n\n" + markdownTable(rows)
-        + String.format(Locale.ROOT, "%nTotal time: %.0f s.%n", totalSeconds);
+        + "Model: " + model + ". Seed " + seed + ". Scored on a held-out block of axial slices ("
+        + DemoCommand.HELD_OUT_FIRST + ".." + DemoCommand.HELD_OUT_LAST + ", never trained on) with simulated "
+        + "prompts (a box with 5-pixel jitter and one click inside, seeded). Validation Dice: the block "
+        + DemoCommand.VALIDATION_FIRST + ".." + DemoCommand.VALIDATION_LAST + " (never trained on either), the only "
+        + "one to compare recipes on.\n\n" + markdownTable(rows)
+        + String.format(Locale.ROOT, "%nTotal time: %.0f s (pre-training %.0f s).%n", totalSeconds, pretrainSeconds);
     Files.writeString(out.resolve("results.md"), md);
     StringBuilder csv = new StringBuilder("method,trainable,total,share,dice_mean,dice_std,iou_mean,iou_std,"
-        + "hd95_mean,cases,skipped,train_seconds\n");
+        + "hd95_mean,cases,skipped,train_seconds,val_dice_mean,val_dice_std,val_cases\n");
     for (Row r : rows) {
       DatasetMetrics m = r.metrics();
-      csv.append(String.format(Locale.ROOT, "\"%s\",%d,%d,%.6f,%.6f,%.6f,%.6f,%.6f,%.4f,%d,%d,%.1f%n", r.method(),
-          r.trainable(), r.total(), r.share(), m.dice().mean(), m.dice().std(), m.iou().mean(), m.iou().std(),
-          m.hd95().mean(), m.dice().cases(), m.dice().skipped(), r.seconds()));
+      DatasetMetrics v = r.validation();
+      csv.append(String.format(Locale.ROOT, "\"%s\",%d,%d,%.6f,%.6f,%.6f,%.6f,%.6f,%.4f,%d,%d,%.1f,%.6f,%.6f,%d%n",
+          r.method(), r.trainable(), r.total(), r.share(), m.dice().mean(), m.dice().std(), m.iou().mean(),
+          m.iou().std(), m.hd95().mean(), m.dice().cases(), m.dice().skipped(), r.seconds(), v.dice().mean(),
+          v.dice().std(), v.dice().cases()));
     }
     Files.writeString(out.resolve("results.csv"), csv.toString());
     Map<String, Object> json = new LinkedHashMap<>();
@@ -66,6 +76,7 @@ final class DemoReport {
     json.put("config", SamConfigFiles.toMap(cfg));
     json.put("seed", seed);
     json.put("seconds", totalSeconds);
+    json.put("pretrain_seconds", pretrainSeconds);
     json.put("results", rows);
     JsonFiles.write(out.resolve("summary.json"), json);
   }
