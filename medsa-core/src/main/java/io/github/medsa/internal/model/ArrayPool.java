@@ -84,7 +84,8 @@ final class ArrayPool {
         || Nd4j.getExecutioner().useCount(data) > 1 || bytesOf(array) > maxBytes) {
       if (log.isTraceEnabled()) {
         log.trace("not pooled: view {} closeable {} length {}/{} uses {}", array.isView(), array.closeable(),
-            array.length(), data == null ? -1 : data.length(), data == null ? -1 : Nd4j.getExecutioner().useCount(data));
+            array.length(), data == null ? -1 : data.length(),
+            data == null ? -1 : Nd4j.getExecutioner().useCount(data));
       }
       close(array);
       return;
@@ -137,8 +138,10 @@ final class ArrayPool {
     }
   }
 
-  private static long bytesOf(INDArray a) {
-    return a.data().length() * a.dataType().width();
+  /** Bytes of {@code a}'s buffer (0 for an array without one). */
+  static long bytesOf(INDArray a) {
+    DataBuffer d = a.data();
+    return d == null ? 0 : d.length() * d.getElementSize();
   }
 
   private static long lengthOf(long[] shape) {

@@ -42,10 +42,8 @@ final class LastUseReleaser extends BaseListener {
 
   private Set<String> requested = Set.of();
   private Map<String, Integer> readers = Map.of();
-  /** Variables produced in this call and still read later: remaining reads, array, its id when produced. */
-  private final Map<String, Integer> remaining = new HashMap<>();
-  private final Map<String, INDArray> arrays = new HashMap<>();
-  private final Map<String, Long> ids = new HashMap<>();
+  /** Variables produced in this call and still read later. */
+  private final Map<String, Produced> live = new HashMap<>();
   /** How many live variables of this call share each buffer. */
   private final Map<DataBuffer, Integer> sharers = new IdentityHashMap<>();
   /**
@@ -63,23 +61,21 @@ final class LastUseReleaser extends BaseListener {
 
   /** Starts a call that computes {@code outputs}. */
   void begin(Collection<String> outputs) {
+    forget();
     requested = Set.copyOf(outputs);
     readers = readersByRequest.computeIfAbsent(requested, this::countReaders);
-    remaining.clear();
-    arrays.clear();
-    ids.clear();
-    sharers.clear();
-    pinned.clear();
   }
 
   /** Ends the call: what is still tracked is left to the end-of-call sweep. */
   void end() {
     releaseDead();
+    forget();
+  }
+
+  private void forget() {
     requested = Set.of();
     readers = Map.of();
-    remaining.clear();
-    arrays.clear();
-    ids.clear();
+    live.clear();
     sharers.clear();
     pinned.clear();
   }
@@ -121,38 +117,47 @@ final class LastUseReleaser extends BaseListener {
         pinned.add(array.data());
         continue;
       }
-      int reads = readers.getOrDefault(name, 0);
-      arrays.put(name, array);
-      ids.put(name, array.getId());
+      Produced p = new Produced(array, readers.getOrDefault(name, 0));
       sharers.merge(array.data(), 1, Integer::sum);
-      remaining.put(name, reads);
-      if (reads == 0) {
-        release(name); // an output nobody in this call reads (one of several outputs of an op)
+      if (p.readsLeft == 0) {
+        release(p); // an output nobody in this call reads (one of several outputs of an op)
+      } else {
+        live.put(name, p);
       }
     }
     List<String> inputs = op.getInputsToOp();
     if (inputs != null) {
       for (String in : inputs) {
-        Integer left = remaining.computeIfPresent(in, (k, n) -> n - 1);
-        if (left != null && left == 0) {
-          release(in);
+        Produced p = live.get(in);
+        if (p != null && --p.readsLeft == 0) {
+          live.remove(in);
+          release(p);
         }
       }
     }
   }
 
-  private void release(String name) {
-    remaining.remove(name);
-    INDArray array = arrays.remove(name);
-    long id = ids.remove(name);
-    DataBuffer data = array.data();
-    int left = sharers.merge(data, -1, Integer::sum);
-    if (left > 0) {
-      return;
+  private void release(Produced p) {
+    DataBuffer data = p.array.data();
+    if (sharers.merge(data, -1, (a, b) -> a + b == 0 ? null : a + b) != null) {
+      return; // another live variable of this call is over the same buffer
     }
-    sharers.remove(data);
-    if (!pinned.contains(data) && array.getId() == id) { // not re-used since under another id (the session released it already)
-      dead.put(array, id);
+    // Skip a pinned buffer, and an array re-used under another id (the session released it already).
+    if (!pinned.contains(data) && p.array.getId() == p.id) {
+      dead.put(p.array, p.id);
+    }
+  }
+
+  /** A variable's array, its id when produced, and how many of the call's ops have still to read it. */
+  private static final class Produced {
+    final INDArray array;
+    final long id;
+    int readsLeft;
+
+    Produced(INDArray array, int reads) {
+      this.array = array;
+      this.id = array.getId();
+      this.readsLeft = reads;
     }
   }
 

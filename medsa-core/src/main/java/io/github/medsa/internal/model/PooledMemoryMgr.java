@@ -1,8 +1,8 @@
 package io.github.medsa.internal.model;
 
 import java.util.Collection;
+import java.util.Collections;
 import java.util.IdentityHashMap;
-import java.util.Map;
 import java.util.Set;
 import org.nd4j.autodiff.samediff.internal.memory.AbstractMemoryMgr;
 import org.nd4j.linalg.api.buffer.DataBuffer;
@@ -27,9 +27,9 @@ final class PooledMemoryMgr extends AbstractMemoryMgr {
 
   private final ArrayPool pool;
   /** Arrays allocated during the current call and not released yet, by identity. */
-  private final Set<INDArray> outstanding = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+  private final Set<INDArray> outstanding = Collections.newSetFromMap(new IdentityHashMap<>());
   /** Arrays of this call taken back by {@link #releaseEarly}, whose release by the session is ignored. */
-  private final Set<INDArray> releasedEarly = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+  private final Set<INDArray> releasedEarly = Collections.newSetFromMap(new IdentityHashMap<>());
   /** Bytes of the arrays in {@link #outstanding}, and their most during the current call. */
   private long liveBytes;
   private long peakLiveBytes;
@@ -60,7 +60,7 @@ final class PooledMemoryMgr extends AbstractMemoryMgr {
   @Override
   public void release(INDArray array) {
     if (!releasedEarly.remove(array) && outstanding.remove(array)) {
-      liveBytes -= bytesOf(array);
+      liveBytes -= ArrayPool.bytesOf(array);
       pool.give(array);
     }
   }
@@ -71,7 +71,7 @@ final class PooledMemoryMgr extends AbstractMemoryMgr {
    */
   void releaseEarly(INDArray array) {
     if (outstanding.remove(array)) {
-      liveBytes -= bytesOf(array);
+      liveBytes -= ArrayPool.bytesOf(array);
       releasedEarly.add(array);
       pool.give(array);
     }
@@ -86,22 +86,23 @@ final class PooledMemoryMgr extends AbstractMemoryMgr {
    * @return how many arrays went back to the pool
    */
   int sweep(Collection<INDArray> results) {
-    Map<DataBuffer, Boolean> kept = new IdentityHashMap<>();
+    Set<DataBuffer> kept = Collections.newSetFromMap(new IdentityHashMap<>());
     for (INDArray r : results) {
       if (r != null && r.data() != null) {
-        kept.put(r.data(), Boolean.TRUE);
-        kept.put(r.data().originalDataBuffer() == null ? r.data() : r.data().originalDataBuffer(), Boolean.TRUE);
+        kept.add(r.data());
+        if (r.data().originalDataBuffer() != null) {
+          kept.add(r.data().originalDataBuffer());
+        }
       }
     }
     int swept = 0;
     long sweptBytes = 0;
     for (INDArray a : outstanding) {
       DataBuffer d = a.data();
-      if (d == null || kept.containsKey(d)
-          || (d.originalDataBuffer() != null && kept.containsKey(d.originalDataBuffer()))) {
+      if (d == null || kept.contains(d) || (d.originalDataBuffer() != null && kept.contains(d.originalDataBuffer()))) {
         continue;
       }
-      sweptBytes += d.length() * d.getElementSize();
+      sweptBytes += ArrayPool.bytesOf(a);
       if (log.isTraceEnabled()) {
         log.trace("not released by the session: {} {}", a.dataType(), java.util.Arrays.toString(a.shape()));
       }
@@ -110,8 +111,11 @@ final class PooledMemoryMgr extends AbstractMemoryMgr {
     }
     outstanding.clear();
     releasedEarly.clear();
-    log.debug("end of call: at most {} MiB of intermediates alive at once; {} arrays ({} MiB) the session had not "
-        + "released went back to the pool; pool {}", peakLiveBytes >> 20, swept, sweptBytes >> 20, pool.stats());
+    if (log.isDebugEnabled()) {
+      log.debug("end of call: at most {} MiB of intermediates alive at once; {} arrays ({} MiB) the session had "
+          + "not released went back to the pool; pool {}", peakLiveBytes >> 20, swept, sweptBytes >> 20,
+          pool.stats());
+    }
     liveBytes = 0;
     peakLiveBytes = 0;
     return swept;
@@ -119,14 +123,10 @@ final class PooledMemoryMgr extends AbstractMemoryMgr {
 
   private INDArray track(INDArray array) {
     if (outstanding.add(array)) {
-      liveBytes += bytesOf(array);
+      liveBytes += ArrayPool.bytesOf(array);
       peakLiveBytes = Math.max(peakLiveBytes, liveBytes);
     }
     return array;
-  }
-
-  private static long bytesOf(INDArray array) {
-    return array.isEmpty() ? 0 : array.length() * array.dataType().width();
   }
 
   /** The pool outlives sessions: closing one session's manager leaves it to the other sessions. */

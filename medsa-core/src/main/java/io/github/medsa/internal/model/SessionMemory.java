@@ -102,7 +102,8 @@ public final class SessionMemory implements AutoCloseable {
   }
 
   /**
-   * Number of sessions the graph holds between calls (0 unless someone executes it outside {@link #run(Collection, Supplier, Function)}).
+   * Number of sessions the graph holds between calls (0 unless someone executes it outside
+   * {@link #run(Collection, Supplier, Function)}).
    *
    * @return the number of sessions held
    */
