@@ -84,11 +84,15 @@ public final class DemoCommand implements Callable<Integer> {
   /** Structures the compact model is pre-trained on (each hemisphere its own sample). */
   static final Map<String, Set<Integer>> PRETRAIN = pretrainStructures();
   /**
-   * Epochs of pre-training and of each adaptation: with 180 pre-training slices (23 steps of 8) and 12 thalamus
-   * slices (2 steps), 460 + 4 x 80 = 780 optimiser steps, which is what keeps the demo near 5 minutes on 2 cores.
+   * Epochs and batch sizes of pre-training and of each adaptation: 180 pre-training slices in 12 steps of 16 and
+   * 12 thalamus slices in 2 steps of 8, so 240 + 4 x 80 = 560 optimiser steps. A step of this compact model costs
+   * SameDiff's per-op overhead more than arithmetic, so a batch of 16 costs 1.35x a batch of 8 (measured), and
+   * pre-training in batches of 16 is what keeps the demo within 5 minutes on 2 cores.
    */
   static final int PRETRAIN_EPOCHS = 20;
+  static final int PRETRAIN_BATCH = 16;
   static final int ADAPT_EPOCHS = 40;
+  static final int ADAPT_BATCH = 8;
 
   /**
    * The pre-training slices: every {@code every}-th training-block slice (at least 20 pixels) of each
@@ -200,7 +204,7 @@ public final class DemoCommand implements Callable<Integer> {
       List<Sample> pre = pretrainingSamples(colin, quick ? 16 : 2);
       MedSA scratch = MedSA.builder().config(cfg).randomWeights().seed(seed).build();
       int epochs = pretrainEpochs != null ? pretrainEpochs : quick ? 1 : PRETRAIN_EPOCHS;
-      TrainingConfig tc = training(TrainableSet.ALL, epochs, 1e-3, prompts, pre.size());
+      TrainingConfig tc = training(TrainableSet.ALL, epochs, 1e-3, prompts, pre.size(), PRETRAIN_BATCH);
       Trainer t = new Trainer(scratch, tc);
       log.printf("(1) pre-training a compact SAM from random weights on %d slices of %d structures "
           + "(%d epochs, all parameters: %s)%n", pre.size(), PRETRAIN.size(), epochs, t.parameters());
@@ -244,7 +248,7 @@ public final class DemoCommand implements Callable<Integer> {
       boolean adapters = run.adapters();
       MedSA m = MedSA.builder().config(cfg).weights(base).adapters(adapters ? medsaAdapters : ModelExtension.NONE)
           .seed(seed).build();
-      Trainer t = new Trainer(m, training(run.trains(), epochs, rate, prompts, target.size()));
+      Trainer t = new Trainer(m, training(run.trains(), epochs, rate, prompts, target.size(), ADAPT_BATCH));
       log.printf("(%d) %s on the thalamus: %d slices, %d epochs, lr %.0e, %s%n", number++, run.label(),
           target.size(), epochs, rate, t.parameters());
       long t0 = System.nanoTime();
@@ -275,8 +279,8 @@ public final class DemoCommand implements Callable<Integer> {
     return 0;
   }
 
-  private TrainingConfig training(TrainableSet set, int epochs, double lr, PromptSimulator prompts, int samples) {
-    int batch = 8;
+  private TrainingConfig training(TrainableSet set, int epochs, double lr, PromptSimulator prompts, int samples,
+      int batch) {
     long steps = (long) epochs * ((samples + batch - 1) / batch);
     return TrainingConfig.medsa().trainable(set).epochs(epochs).batchSize(batch).seed(seed)
         .schedule(LearningRateSchedule.cosine(lr, lr / 20).withWarmup((int) Math.min(20, steps / 10)))

@@ -62,7 +62,7 @@ class DemoCommandTest {
     assertThat(ids(colin, DemoCommand::heldOut)).containsExactly("86", "87", "88", "89", "90", "91");
   }
 
-  /** The time budget: 180 pre-training slices (23 steps of 8 an epoch) x 20 epochs, none from the scored blocks. */
+  /** The time budget: 180 pre-training slices (12 steps of 16 an epoch) x 20 epochs, none from the scored blocks. */
   @Test
   void pretrainingUsesOnlyTrainingBlockSlices() throws Exception {
     List<io.github.medsa.training.data.Sample> pre = DemoCommand.pretrainingSamples(Colin27.load(Colin27.defaultDir()), 2);
@@ -70,7 +70,8 @@ class DemoCommandTest {
     assertThat(pre).allSatisfy(s -> assertThat(DemoCommand.split(Integer.parseInt(s.id().substring(s.id().indexOf('#') + 1))))
         .isEqualTo(DemoCommand.Split.TRAINING));
     assertThat(pre).noneMatch(s -> s.id().startsWith("thalamus"));
-    assertThat(DemoCommand.PRETRAIN_EPOCHS * ((pre.size() + 7) / 8)).isEqualTo(460);
+    assertThat(DemoCommand.PRETRAIN_EPOCHS * ((pre.size() + DemoCommand.PRETRAIN_BATCH - 1) / DemoCommand.PRETRAIN_BATCH))
+        .isEqualTo(240);
   }
 
   @Test
