@@ -4,6 +4,7 @@ import static com.google.common.base.Preconditions.checkNotNull;
 import static com.google.common.base.Preconditions.checkState;
 
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -18,7 +19,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * <p>SameDiff keeps one session per thread id ({@code sd.getSessions()}), each with its own cache of released
  * arrays, and never drops them: a graph called from a pool of 64 threads would hold 64 sessions. Our graphs
- * serialise their calls anyway, so every call runs on this one session: {@link #run} installs it for the
+ * serialise their calls anyway, so every call runs on this one session: {@link #runForOutputs} installs it for the
  * calling thread and removes it again afterwards, so that the graph's session map is empty between calls and
  * memory does not grow with the number of threads that ever called.
  *
@@ -45,7 +46,7 @@ public final class SessionMemory implements AutoCloseable {
   private boolean closed;
 
   /**
-   * The session memory of {@code sd}; nothing is allocated before the first {@link #run}.
+   * The session memory of {@code sd}; nothing is allocated before the first {@link #runForOutputs}.
    *
    * @param sd the graph whose executions this memory serves
    */
@@ -66,7 +67,7 @@ public final class SessionMemory implements AutoCloseable {
    * @return what {@code call} returns
    * @throws IllegalStateException after {@link #close()}
    */
-  public <T> T run(Collection<String> outputs, Supplier<T> call,
+  private <T> T run(Collection<String> outputs, Supplier<T> call,
       Function<? super T, ? extends Collection<INDArray>> results) {
     checkState(!closed, "the graph's session memory is closed");
     if (session == null) {
@@ -91,19 +92,25 @@ public final class SessionMemory implements AutoCloseable {
   }
 
   /**
-   * {@link #run(Collection, Supplier, Function)} for calls that return arrays by name ({@code sd.output}).
+   * Runs {@code call} (an {@code sd.output} of this graph) on the graph's one session. Each intermediate goes
+   * back to the pool as soon as the last op of the call that reads it has run, and at the end every array the
+   * call allocated goes back except the returned ones (copied into memory of their own if they borrowed a pooled
+   * buffer), so that nothing waits for the Java collector.
    *
    * @param outputs the names of the variables the call computes
    * @param call the execution
    * @return the outputs by name, the caller's to free
+   * @throws IllegalStateException after {@link #close()}
    */
   public Map<String, INDArray> runForOutputs(Collection<String> outputs, Supplier<Map<String, INDArray>> call) {
-    return run(outputs, call, Map::values);
+    Map<String, INDArray> results = new LinkedHashMap<>(run(outputs, call, Map::values));
+    POOL.owned(results);
+    return results;
   }
 
   /**
    * Number of sessions the graph holds between calls (0 unless someone executes it outside
-   * {@link #run(Collection, Supplier, Function)}).
+   * {@link #runForOutputs}).
    *
    * @return the number of sessions held
    */

@@ -20,14 +20,14 @@ class ArrayPoolTest {
     INDArray a = pool.take(DataType.FLOAT, new long[] {3, 4}, 'c');
     a.assign(7f);
     pool.give(a);
-    assertThat(pool.stats()).isEqualTo(new ArrayPool.Stats(0, 1, 0, 1, FLOATS_12));
+    assertThat(pool.stats()).isEqualTo(new ArrayPool.Stats(0, 0, 1, 0, 1, FLOATS_12, 0));
 
     INDArray b = pool.take(DataType.FLOAT, new long[] {2, 6}, 'c');
     assertThat(b.shape()).containsExactly(2, 6);
     assertThat(b.data().getFloat(0)).isEqualTo(7f); // the same buffer, not fresh memory
     assertThat(b.isView()).isFalse();
     INDArray c = pool.take(DataType.FLOAT, new long[] {12}, 'c'); // pool now empty: fresh
-    assertThat(pool.stats()).isEqualTo(new ArrayPool.Stats(1, 2, 0, 0, 0));
+    assertThat(pool.stats()).isEqualTo(new ArrayPool.Stats(1, 0, 2, 0, 0, 0, 0));
     assertThat(c.data()).isNotSameAs(b.data());
   }
 
@@ -37,7 +37,7 @@ class ArrayPoolTest {
     pool.give(pool.take(DataType.FLOAT, new long[] {12}, 'c'));
     pool.take(DataType.DOUBLE, new long[] {12}, 'c');
     pool.take(DataType.FLOAT, new long[] {13}, 'c');
-    assertThat(pool.stats()).isEqualTo(new ArrayPool.Stats(0, 3, 0, 1, FLOATS_12));
+    assertThat(pool.stats()).isEqualTo(new ArrayPool.Stats(0, 0, 3, 0, 1, FLOATS_12, 0));
   }
 
   @Test
@@ -51,7 +51,7 @@ class ArrayPoolTest {
     pool.give(third);
     assertThat(first.wasClosed()).isTrue();
     assertThat(second.wasClosed()).isFalse();
-    assertThat(pool.stats()).isEqualTo(new ArrayPool.Stats(0, 3, 1, 2, 2 * FLOATS_12));
+    assertThat(pool.stats()).isEqualTo(new ArrayPool.Stats(0, 0, 3, 1, 2, 2 * FLOATS_12, 0));
   }
 
   @Test
@@ -64,7 +64,7 @@ class ArrayPoolTest {
     INDArray view = owner.getRow(1);
     pool.give(view);
     assertThat(owner.wasClosed()).isFalse();
-    assertThat(pool.stats()).isEqualTo(new ArrayPool.Stats(0, 1, 1, 0, 0));
+    assertThat(pool.stats()).isEqualTo(new ArrayPool.Stats(0, 0, 1, 1, 0, 0, 0));
   }
 
   @Test
@@ -76,7 +76,61 @@ class ArrayPoolTest {
     assertThat(pool.stats().pooledArrays()).isEqualTo(1);
     pool.clear();
     assertThat(a.wasClosed()).isTrue();
-    assertThat(pool.stats()).isEqualTo(new ArrayPool.Stats(0, 1, 1, 0, 0));
+    assertThat(pool.stats()).isEqualTo(new ArrayPool.Stats(0, 0, 1, 1, 0, 0, 0));
+  }
+
+  @Test
+  void lendsTheSmallestFreeBufferThatFitsAndTakesItBack() {
+    ArrayPool pool = new ArrayPool(1 << 20);
+    INDArray small = pool.take(DataType.FLOAT, new long[] {12}, 'c');
+    INDArray large = pool.take(DataType.FLOAT, new long[] {40}, 'c');
+    pool.give(large);
+    pool.give(small);
+
+    INDArray ten = pool.take(DataType.FLOAT, new long[] {2, 5}, 'c'); // 40 bytes: the 48-byte buffer
+    assertThat(ten.data().address()).isEqualTo(small.data().address());
+    assertThat(ten.isView()).isFalse(); // its own buffer header of exactly its length
+    assertThat(ten.shape()).containsExactly(2, 5);
+    INDArray thirty = pool.take(DataType.INT, new long[] {30}, 'c'); // 120 bytes: the 160-byte one, any type
+    assertThat(thirty.data().address()).isEqualTo(large.data().address());
+    INDArray four = pool.take(DataType.FLOAT, new long[] {4}, 'c'); // nothing free: fresh
+    assertThat(pool.stats()).isEqualTo(new ArrayPool.Stats(0, 2, 3, 0, 0, 0, 2));
+
+    pool.give(ten);
+    pool.give(thirty);
+    assertThat(small.wasClosed()).isFalse();
+    assertThat(pool.stats()).isEqualTo(new ArrayPool.Stats(0, 2, 3, 0, 2, FLOATS_12 + 40 * 4, 0));
+    assertThat(pool.take(DataType.FLOAT, new long[] {12}, 'c').data().address()).isEqualTo(small.data().address());
+    assertThat(four.data().address()).isNotEqualTo(small.data().address());
+  }
+
+  @Test
+  void doesNotLendABufferMoreThanSixteenTimesTheSize() {
+    assertThat(ArrayPool.LEND_RATIO).isEqualTo(16);
+    ArrayPool pool = new ArrayPool(1 << 20);
+    pool.give(pool.take(DataType.FLOAT, new long[] {200}, 'c'));
+    pool.take(DataType.FLOAT, new long[] {12}, 'c'); // 48 bytes: the free 800 bytes are more than 16 times that
+    pool.take(DataType.FLOAT, new long[] {13}, 'c'); // 52 bytes: 800 is at most 16 times that
+    assertThat(pool.stats()).isEqualTo(new ArrayPool.Stats(0, 1, 2, 0, 0, 0, 1));
+  }
+
+  @Test
+  void resultsOverALentBufferAreCopiedAndTheBufferReturns() {
+    ArrayPool pool = new ArrayPool(1 << 20);
+    INDArray lender = pool.take(DataType.FLOAT, new long[] {12}, 'c');
+    pool.give(lender);
+    INDArray borrowed = pool.take(DataType.FLOAT, new long[] {2, 4}, 'c').assign(Nd4j.arange(8).reshape(2, 4));
+    INDArray own = Nd4j.ones(DataType.FLOAT, 3);
+    Map<String, INDArray> results = new java.util.LinkedHashMap<>(Map.of("borrowed", borrowed, "own", own));
+
+    pool.owned(results);
+
+    assertThat(results.get("own")).isSameAs(own);
+    INDArray copy = results.get("borrowed");
+    assertThat(copy.data().address()).isNotEqualTo(lender.data().address());
+    assertThat(copy.ravel().toFloatVector()).containsExactly(0f, 1f, 2f, 3f, 4f, 5f, 6f, 7f);
+    assertThat(copy.shape()).containsExactly(2, 4);
+    assertThat(pool.stats()).isEqualTo(new ArrayPool.Stats(0, 1, 1, 0, 1, FLOATS_12, 0));
   }
 
   @Test
@@ -99,14 +153,14 @@ class ArrayPoolTest {
 
     INDArray first = sd.output(Map.of("x", in), "y").get("y").dup();
     // 8 op outputs: 4 reuse buffers released earlier in the same run, 1 buffer is left in the pool at the end.
-    assertThat(pool.stats()).isEqualTo(new ArrayPool.Stats(4, 4, 0, 1, 8 * 4 * 4));
+    assertThat(pool.stats()).isEqualTo(new ArrayPool.Stats(4, 0, 4, 0, 1, 8 * 4 * 4, 0));
     INDArray second = sd.output(Map.of("x", in), "y").get("y");
 
     assertThat(first.equalsWithEps(expected, 1e-5)).isTrue();
     assertThat(second.equalsWithEps(expected, 1e-5)).isTrue();
     // The second run repeats the first: the pool does not grow. (The 3 arrays per run that the session never
     // releases, besides the output, are SameDiff's: they are left to the collector, see docs/benchmarks.md.)
-    assertThat(pool.stats()).isEqualTo(new ArrayPool.Stats(8, 8, 0, 1, 8 * 4 * 4));
+    assertThat(pool.stats()).isEqualTo(new ArrayPool.Stats(8, 0, 8, 0, 1, 8 * 4 * 4, 0));
   }
 
   private static org.nd4j.autodiff.samediff.internal.InferenceSession newSession(SameDiff sd, ArrayPool pool) {
