@@ -16,6 +16,27 @@ import org.nd4j.linalg.factory.Nd4j;
 
 class TrainingGraphTest {
 
+  /** SameDiff's own gradient construction prints a line per op (SameDiff.java:5044); ours prints nothing. */
+  @Test
+  void buildingAndDifferentiatingPrintNothing() throws Exception {
+    SamConfig cfg = Fixtures.config("sam-tiny/config.json");
+    Adapters adapters = Adapters.medsa().pytorchInit();
+    StateDict weights = SamInitializer.withInitialisedExtension(SamInitializer.random(SamParameters.shapes(cfg), 1),
+        SamParameters.shapes(cfg, adapters), adapters, 1);
+    TrainingBatch batch = new TrainingBatch(Nd4j.rand(DataType.FLOAT, 1, 3, 128, 128),
+        PromptTokens.of(List.of(new PromptTokens.Input(new float[][] {{10, 12}}, new int[] {1}, null)), 128),
+        Nd4j.zeros(DataType.FLOAT, 1, 1, 32, 32));
+    QuietLifecycleTest.Captured c = QuietLifecycleTest.capture(() -> {
+      try (TrainingGraph g = TrainingGraph.build(cfg, adapters, weights, TrainableSet.ADAPTERS::trains,
+          LossFunction.bce(2), 32)) {
+        return g.gradients(batch).byName().size();
+      }
+    });
+    assertThat((int) c.result()).isPositive();
+    assertThat(c.out()).isEmpty();
+    assertThat(c.err()).isEmpty();
+  }
+
   /** M2.1's strided_slice_bp failed on the qkv split with one image and two heads; the split now unstacks. */
   @Test
   void oneImageWithTwoEncoderHeadsHasGradients() {
