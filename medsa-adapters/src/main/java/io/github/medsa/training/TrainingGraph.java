@@ -55,28 +55,31 @@ final class TrainingGraph implements AutoCloseable {
   public static final String SPARSE = "sparse_embeddings";
   /** Output name of the prompt encoder's dense embeddings {@code [B, C, g, g]}. */
   public static final String DENSE = "dense_embeddings";
-  /** The name under which SameDiff keeps the backward graph. */
-  private static final String GRADIENT_FUNCTION = "grad";
 
   private final SamConfig cfg;
   private final SameDiff sd;
   private final List<String> trainable;
+  /** The graph variable of each trainable tensor's gradient; tensors the loss does not depend on have none. */
+  private final Map<String, String> gradientNames;
   /** Frozen tensors: the caller's arrays, which {@link #close()} leaves alone. */
   private final Set<String> borrowed;
-  private final SessionMemory forwardMemory;
-  private SessionMemory backwardMemory;
+  /** The session of the one graph, which holds the forward pass and the backward pass. */
+  private final SessionMemory memory;
   private boolean closed;
 
-  private TrainingGraph(SamConfig cfg, SameDiff sd, List<String> trainable, Set<String> borrowed) {
+  private TrainingGraph(SamConfig cfg, SameDiff sd, List<String> trainable, Map<String, String> gradientNames,
+      Set<String> borrowed) {
     this.cfg = cfg;
     this.sd = sd;
     this.trainable = List.copyOf(trainable);
+    this.gradientNames = gradientNames;
     this.borrowed = Set.copyOf(borrowed);
-    this.forwardMemory = new SessionMemory(sd);
+    this.memory = new SessionMemory(sd);
   }
 
   /**
-   * Builds the forward graph and its loss; trainable tensors become SameDiff variables, frozen ones constants.
+   * Builds the forward graph, its loss and the loss's backward pass; trainable tensors become SameDiff variables,
+   * frozen ones constants.
    *
    * @param cfg the model's configuration
    * @param extension the adapters or other extension of the model
@@ -117,7 +120,8 @@ final class TrainingGraph implements AutoCloseable {
         borrowed.add(v.name());
       }
     }
-    return new TrainingGraph(cfg, sd, names, borrowed);
+    // The backward pass goes into the same graph (and so the same session) before the first call.
+    return new TrainingGraph(cfg, sd, names, Backprop.append(sd, LOSS), borrowed);
   }
 
   /** Bilinear resize (align_corners false) of {@code [B, 1, m, m]} to {@code [B, 1, o, o]} as two matmuls. */
@@ -177,7 +181,7 @@ final class TrainingGraph implements AutoCloseable {
    */
   public synchronized Map<String, INDArray> forward(TrainingBatch batch, String... outputs) {
     checkOpen();
-    return forwardMemory.runForOutputs(List.of(outputs), () -> sd.output(placeholders(batch), outputs));
+    return memory.runForOutputs(List.of(outputs), () -> sd.output(placeholders(batch), outputs));
   }
 
   /**
@@ -189,40 +193,22 @@ final class TrainingGraph implements AutoCloseable {
    */
   public synchronized Gradients gradients(TrainingBatch batch) {
     checkOpen();
-    if (sd.getFunction(GRADIENT_FUNCTION) == null) {
-      sd.createGradFunction();
-    }
-    SameDiff gradFn = sd.getFunction(GRADIENT_FUNCTION);
-    if (backwardMemory == null) {
-      backwardMemory = new SessionMemory(gradFn);
-    }
-    // The gradient function holds the forward pass and the backward pass: one call computes the loss and the
-    // gradients. Not through sd.calculateGradientsAndOutputs: it disables the function's cache, and with it
-    // SameDiff M2.1 releases no intermediate until the call ends, so a step's whole forward and backward
-    // activations were alive at once.
-    gradFn.setEnableCache(true);
-    Map<String, String> gradientName = new LinkedHashMap<>(); // trainable tensor -> its gradient's variable
-    for (String n : trainable) {
-      SDVariable g = sd.getVariable(n).getGradient();
-      if (g != null) { // tensors the loss does not depend on have no gradient, as in PyTorch
-        gradientName.put(n, g.name());
-      }
-    }
-    List<String> outputs = new ArrayList<>(gradientName.values());
+    // One call computes the loss and the gradients: the graph holds the forward and the backward pass.
+    List<String> outputs = new ArrayList<>(gradientNames.values());
     outputs.add(LOSS);
-    Map<String, INDArray> out = backwardMemory.runForOutputs(outputs,
-        () -> gradFn.output(placeholders(batch), outputs.toArray(new String[0])));
+    Map<String, INDArray> out = memory.runForOutputs(outputs,
+        () -> sd.output(placeholders(batch), outputs.toArray(new String[0])));
     INDArray lossArray = out.get(LOSS);
     double loss = lossArray.getDouble(0);
     NativeMemory.free(lossArray);
     Map<String, INDArray> present = new LinkedHashMap<>();
-    gradientName.forEach((n, g) -> present.put(n, out.get(g)));
+    gradientNames.forEach((n, g) -> present.put(n, out.get(g)));
     return new Gradients(loss, present);
   }
 
-  /** @return sessions the forward and gradient graphs hold between calls: 0, however many threads have called */
+  /** @return sessions the graph holds between calls: 0, however many threads have called */
   public synchronized int sessionCount() {
-    return forwardMemory.sessionCount() + (backwardMemory == null ? 0 : backwardMemory.sessionCount());
+    return memory.sessionCount();
   }
 
   /**
@@ -235,10 +221,7 @@ final class TrainingGraph implements AutoCloseable {
       return;
     }
     closed = true;
-    forwardMemory.close();
-    if (backwardMemory != null) {
-      backwardMemory.close();
-    }
+    memory.close();
     SamGraph.closeArrays(sd, borrowed);
   }
 

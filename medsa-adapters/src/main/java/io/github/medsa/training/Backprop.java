@@ -1,0 +1,225 @@
+package io.github.medsa.training;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkState;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.VariableType;
+import org.nd4j.autodiff.samediff.internal.SameDiffOp;
+import org.nd4j.autodiff.samediff.internal.Variable;
+import org.nd4j.linalg.api.ops.impl.reduce.Mmul;
+
+/**
+ * Reverse-mode differentiation of a scalar loss, appended to the forward graph itself, in place of SameDiff's
+ * {@code createGradFunction} (and {@code calculateGradients}, which calls it).
+ *
+ * <p>Why our own: SameDiff 1.0.0-M2.1's {@code createGradFunction} prints one line per op with a hard-coded
+ * {@code System.out.println} (SameDiff.java:5044), and a library must not write to standard output. And its ops'
+ * backward passes compute the gradient of every input, frozen ones included: {@code matmul_bp} multiplies for a
+ * frozen weight's gradient too, a full matmul per frozen linear layer for nothing. Appending to the same graph
+ * also lets one {@code sd.output} call compute the loss and the gradients on one session.
+ *
+ * <p>What is differentiated is what {@code createGradFunction} differentiates (its steps 1 to 3): the floating-point
+ * variables that the loss depends on along a floating-point path and that themselves depend on a trainable tensor
+ * (a {@link VariableType#VARIABLE}); constants and placeholders get no gradient. Ops are visited in reverse
+ * topological order; each op gets the gradients of its outputs (zeros for a floating-point output the loss does not
+ * depend on, as SameDiff does: multi-output ops need one for every output) and returns those of its inputs through
+ * {@code doDiff}, the op's own backward definition; contributions to one variable from several consumers are
+ * summed. Not through {@code DifferentialFunction.diff}: it also rewrites SameDiff's per-variable gradient
+ * bookkeeping, and drops one contribution in a branch where it discards the result of an {@code add}.
+ *
+ * <p>One special case: a matmul with one input that needs no gradient (a frozen weight, a constant) gets only the
+ * other input's gradient, as the one matmul of the two that {@code matmul_bp} runs (same transposes, so the same
+ * numbers).
+ */
+final class Backprop {
+  /** A trainable tensor's gradient is the graph variable {@code <name>-grad}. */
+  static final String GRADIENT_SUFFIX = "-grad";
+
+  private final SameDiff sd;
+  /** Variables that need a gradient: the loss depends on them and they depend on a trainable tensor. */
+  private final Set<String> needed = new HashSet<>();
+  /** Every variable's gradient so far (a sum of its consumers' contributions once they have all run). */
+  private final Map<String, SDVariable> grads = new HashMap<>();
+
+  private Backprop(SameDiff sd) {
+    this.sd = sd;
+  }
+
+  /**
+   * Appends to {@code sd} the ops that compute the gradient of {@code loss} with respect to every trainable tensor
+   * (SameDiff {@code VARIABLE}) it depends on, each under the name {@code <tensor>-grad}.
+   *
+   * @param sd the forward graph
+   * @param loss the name of the loss (a floating-point scalar: its gradient is seeded with ones)
+   * @return the name of each trainable tensor's gradient variable, by tensor, in graph order; tensors the loss does
+   *     not depend on have none
+   * @throws IllegalArgumentException if {@code loss} is not a floating-point variable of {@code sd}
+   * @throws IllegalStateException if a gradient name is taken already
+   */
+  static Map<String, String> append(SameDiff sd, String loss) {
+    checkArgument(sd.hasVariable(loss) && sd.getVariable(loss).dataType().isFPType(),
+        "no floating-point loss %s in the graph", loss);
+    return new Backprop(sd).run(loss);
+  }
+
+  private Map<String, String> run(String loss) {
+    Set<String> forward = new HashSet<>(sd.getVariables().keySet());
+    List<SameDiffOp> order = opsInOrder(loss);
+    markNeeded(order);
+    grads.put(loss, sd.onesLike(sd.getVariable(loss)));
+    for (int i = order.size() - 1; i >= 0; i--) {
+      SameDiffOp op = order.get(i);
+      if (op.getOutputsOfOp().stream().anyMatch(needed::contains)) {
+        differentiate(op);
+      }
+    }
+    return nameGradients(forward);
+  }
+
+  /**
+   * The ops whose outputs the loss depends on along floating-point variables, inputs before consumers (SameDiff's
+   * step 1, ordered): a depth-first walk from the loss, each op listed once all its producers are.
+   */
+  private List<SameDiffOp> opsInOrder(String loss) {
+    List<SameDiffOp> order = new ArrayList<>();
+    Set<String> visited = new HashSet<>();
+    Set<String> listed = new HashSet<>();
+    Deque<String> stack = new ArrayDeque<>();
+    String last = sd.getVariables().get(loss).getOutputOfOp();
+    if (last != null) {
+      stack.push(last);
+    }
+    while (!stack.isEmpty()) {
+      String name = stack.peek();
+      SameDiffOp op = sd.getOps().get(name);
+      if (visited.add(name)) {
+        for (String in : inputs(op)) {
+          Variable v = sd.getVariables().get(in);
+          String producer = v.getOutputOfOp();
+          if (v.getVariable().dataType().isFPType() && producer != null && !visited.contains(producer)) {
+            stack.push(producer);
+          }
+        }
+      } else {
+        stack.pop();
+        if (listed.add(name)) {
+          order.add(op);
+        }
+      }
+    }
+    return order;
+  }
+
+  /**
+   * SameDiff's step 2: of the variables the loss depends on, those that depend on a trainable tensor (a trainable
+   * floating-point input, or an output of an op with such an input).
+   */
+  private void markNeeded(List<SameDiffOp> order) {
+    for (SameDiffOp op : order) {
+      boolean dependsOnTrainable = false;
+      for (String in : inputs(op)) {
+        SDVariable v = sd.getVariable(in);
+        if (v.dataType().isFPType() && v.getVariableType() == VariableType.VARIABLE) {
+          needed.add(in);
+        }
+        dependsOnTrainable |= needed.contains(in);
+      }
+      if (dependsOnTrainable) {
+        op.getOutputsOfOp().stream().filter(o -> sd.getVariable(o).dataType().isFPType()).forEach(needed::add);
+      }
+    }
+  }
+
+  /** Adds {@code op}'s backward ops: its inputs' gradients from its outputs' (all final by now). */
+  private void differentiate(SameDiffOp op) {
+    List<SDVariable> outGrads = new ArrayList<>();
+    for (String out : op.getOutputsOfOp()) {
+      SDVariable v = sd.getVariable(out);
+      SDVariable g = grads.get(out);
+      if (g == null && v.dataType().isFPType()) {
+        g = sd.zerosLike(v); // an output the loss does not depend on: doDiff still wants a gradient for it
+      }
+      outGrads.add(g);
+    }
+    List<String> in = inputs(op);
+    List<SDVariable> inGrads = frozenOperandMatmul(op, in, outGrads.get(0));
+    if (inGrads == null) {
+      inGrads = op.getOp().doDiff(outGrads);
+      checkState(inGrads != null, "op %s (%s) has no gradient", op.getName(), op.getOp().opName());
+    }
+    for (int i = 0; i < in.size() && i < inGrads.size(); i++) {
+      SDVariable g = inGrads.get(i);
+      if (g != null && needed.contains(in.get(i))) {
+        grads.merge(in.get(i), g, sd.math::add);
+      }
+    }
+  }
+
+  /**
+   * A matmul {@code C = op(A) op(B)} (optionally transposed) where one operand needs no gradient: only the other's,
+   * as the one of {@code matmul_bp}'s two products that gives it. Null if not such a matmul (then {@code doDiff}).
+   */
+  private List<SDVariable> frozenOperandMatmul(SameDiffOp op, List<String> in, SDVariable gradC) {
+    if (!(op.getOp() instanceof Mmul mmul) || in.size() != 2
+        || needed.contains(in.get(0)) == needed.contains(in.get(1))) {
+      return null; // both operands need a gradient: matmul_bp computes both anyway
+    }
+    double[] alphaBeta = mmul.tArgs();
+    if (alphaBeta.length != 0 && !Arrays.equals(alphaBeta, new double[] {1.0, 0.0})) {
+      return null; // a scaled product (not one our graphs build)
+    }
+    long[] flags = mmul.iArgs();
+    boolean tA = flags.length > 0 && flags[0] != 0;
+    boolean tB = flags.length > 1 && flags[1] != 0;
+    boolean tC = flags.length > 2 && flags[2] != 0;
+    SDVariable a = sd.getVariable(in.get(0));
+    SDVariable b = sd.getVariable(in.get(1));
+    // libnd4j's matmul_bp: dA = matmul(dC, B, tC, !tB, tA) and dB = matmul(A, dC, !tA, tC, tB).
+    return needed.contains(in.get(0))
+        ? Arrays.asList(sd.mmul(gradC, b, tC, !tB, tA), null)
+        : Arrays.asList(null, sd.mmul(a, gradC, !tA, tC, tB));
+  }
+
+  /**
+   * Gives each trainable tensor's gradient its name: renames the variable where it is a backward-pass variable of
+   * its own, else (a forward variable, or one that is also another variable's gradient) adds an identity.
+   */
+  private Map<String, String> nameGradients(Set<String> forward) {
+    Map<SDVariable, Integer> uses = new IdentityHashMap<>();
+    grads.values().forEach(g -> uses.merge(g, 1, Integer::sum));
+    Map<String, String> names = new LinkedHashMap<>();
+    for (SDVariable v : sd.variables()) {
+      SDVariable g = grads.get(v.name());
+      if (v.getVariableType() != VariableType.VARIABLE || g == null) {
+        continue;
+      }
+      String name = v.name() + GRADIENT_SUFFIX;
+      checkState(!sd.hasVariable(name), "the graph already has a variable %s", name);
+      if (forward.contains(g.name()) || uses.get(g) > 1) {
+        sd.identity(name, g);
+      } else {
+        sd.renameVariable(g.name(), name);
+      }
+      names.put(v.name(), name);
+    }
+    return names;
+  }
+
+  private static List<String> inputs(SameDiffOp op) {
+    return op.getInputsToOp() == null ? Collections.emptyList() : op.getInputsToOp();
+  }
+}
