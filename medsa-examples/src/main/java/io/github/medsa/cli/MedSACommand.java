@@ -20,7 +20,6 @@ public final class MedSACommand implements Runnable {
   public static final int EXIT_FAILURE = 1;
 
   public static void main(String[] args) {
-    QuietStdout.install();
     System.exit(run(args));
   }
 

@@ -19,7 +19,6 @@ import jdk.jshell.SourceCodeAnalysis.Completeness;
 import jdk.jshell.UnresolvedReferenceException;
 import jdk.jshell.VarSnippet;
 import org.dflib.jjava.jupyter.channels.JupyterConnection;
-import org.dflib.jjava.jupyter.channels.ShellReplyEnvironment;
 import org.dflib.jjava.jupyter.kernel.BaseKernel;
 import org.dflib.jjava.jupyter.kernel.JupyterIO;
 import org.dflib.jjava.jupyter.kernel.KernelConnectionProperties;
@@ -70,19 +69,12 @@ public final class MedSAKernel extends BaseKernel {
     }
     JupyterConnection connection = new JupyterConnection(
         KernelConnectionProperties.parse(Files.readString(Path.of(args[0]))));
-    QuietOutput.quietLoggers();
+    QuietLoggers.apply();
     MedSAKernel kernel = new MedSAKernel(newShell(System.getProperty("java.class.path")));
     kernel.onStartup();
     kernel.becomeHandlerForConnection(connection);
     connection.connect();
     connection.waitUntilClose();
-  }
-
-  /** Cells print through a filter that drops ND4J's per-op graph-building lines. */
-  @Override
-  protected void replaceOutputStreams(ShellReplyEnvironment env) {
-    super.replaceOutputStreams(env);
-    System.setOut(QuietOutput.filter(System.out));
   }
 
   /** Evaluates a cell snippet by snippet; returns the text of the last expression's value, or null. */
