@@ -2,13 +2,23 @@
 # Side by side with the reference PyTorch code: for each workload, ../shared/peer/peer.py and MedSA-J's
 # io.github.medsa.bench.Workload each in its own process under /usr/bin/time -v, then one table.
 #   medsa-bench/compare.sh vitb_encoder_1024 vitb_click     # or: medsa-bench/compare.sh all
-# PEER (default ../shared/peer/peer.py beside the worktree), JAVA_OPTS (default: the JMH forks' options),
+# PEER (default ../shared/peer/peer.py beside the worktree), JAVA_OPTS (default: per model, see below),
 # OMP_WAIT_POLICY (default PASSIVE, as run.sh). Raw output: medsa-bench/target/compare/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 PEER="${PEER:-$ROOT/../shared/peer/peer.py}"
-JAVA_OPTS="${JAVA_OPTS:--Xmx8g -Dorg.bytedeco.javacpp.maxbytes=10G -Dorg.bytedeco.javacpp.maxphysicalbytes=14G}"
+# JVM options sized per model as a deployment would size them (JAVA_OPTS, when set, applies to every workload):
+# ViT-B needs the JMH forks' large limits; TinyViT's weights and activations fit in far less, its Java heap only
+# holds the graph, and a small heap with the serial collector keeps the JVM's own pages few (measured: peak RSS
+# 1.29 GB with -Xmx8g, 1.01 GB with these).
+VITB_JAVA_OPTS="-Xmx8g -Dorg.bytedeco.javacpp.maxbytes=10G -Dorg.bytedeco.javacpp.maxphysicalbytes=14G"
+TINYVIT_JAVA_OPTS="-Xmx512m -XX:+UseSerialGC -Dorg.bytedeco.javacpp.maxbytes=4G"
+java_opts() {
+  if [ -n "${JAVA_OPTS:-}" ]; then echo "$JAVA_OPTS"
+  else case "$1" in tinyvit_*) echo "$TINYVIT_JAVA_OPTS" ;; *) echo "$VITB_JAVA_OPTS" ;; esac
+  fi
+}
 export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
 ALL="vitb_encoder_1024 vitb_click vitb_click16 medsa_vitb_train256 tinyvit_encoder_1024"
 [ $# -ge 1 ] || { echo "usage: $0 WORKLOAD... | all   (workloads: $ALL)" >&2; exit 2; }
@@ -42,7 +52,7 @@ for w in "$@"; do
     || echo "# $w: peer.py failed, see $OUT/$w.pytorch.time" >&2
   echo "# $w: medsa-j" >&2
   # shellcheck disable=SC2086
-  /usr/bin/time -v -o "$OUT/$w.medsa.time" java $JAVA_OPTS -cp "$CP" io.github.medsa.bench.Workload "$w" \
+  /usr/bin/time -v -o "$OUT/$w.medsa.time" java $(java_opts "$w") -cp "$CP" io.github.medsa.bench.Workload "$w" \
     > "$OUT/$w.medsa.out" || echo "# $w: Workload failed, see $OUT/$w.medsa.out" >&2
   grep '^{' "$OUT/$w.medsa.out" > "$OUT/$w.medsa.json" || true
   cat "$OUT/$w.pytorch.json" "$OUT/$w.medsa.json" >&2
