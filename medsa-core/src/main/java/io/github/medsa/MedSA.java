@@ -153,9 +153,15 @@ public final class MedSA implements AutoCloseable {
     checkArgument(images.size() % extension.batchMultiple() == 0, "%s images: this model encodes whole chunks of %s "
         + "slices (%s)", images.size(), extension.batchMultiple(), extension);
     List<PreparedImage> prepared = images.stream().map(preprocessor::prepare).toList();
+    // Nd4j.concat of one array returns that array itself: the inputs are freed only after the encode.
     INDArray batch = Nd4j.concat(0, prepared.stream().map(PreparedImage::pixels).toArray(INDArray[]::new));
-    prepared.forEach(p -> NativeMemory.free(p.pixels()));
-    INDArray embeddings = graph.encode(batch);
+    INDArray embeddings;
+    try {
+      embeddings = graph.encode(batch);
+    } finally {
+      prepared.forEach(p -> NativeMemory.free(p.pixels()));
+      NativeMemory.free(batch);
+    }
     List<EncodedImage> out = new ArrayList<>();
     for (int i = 0; i < prepared.size(); i++) {
       out.add(new EncodedImage(this, prepared.get(i),
@@ -164,7 +170,6 @@ public final class MedSA implements AutoCloseable {
     }
     // Each image holds its own copy: the batch arrays are freed now rather than by the collector.
     embeddings.close();
-    batch.close();
     return out;
   }
 

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.gson.JsonObject;
 import io.github.medsa.checkpoint.StateDictMismatchException;
+import io.github.medsa.image.RgbImage;
 import io.github.medsa.testing.Fixtures;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,6 +49,19 @@ class MedSATest {
   void embeddingsOfTheRawImageMatch() {
     assertThat(encoded.inputSize()).containsExactly(128, 107);
     assertClose("image embeddings", encoded.embeddings(), npy("sam-tiny/image_embeddings.npy"), TOL);
+  }
+
+  /** A batch of one goes through the same graph call; its input must stay alive until the encode has run. */
+  @Test
+  void encodingAllOfOneImageMatchesTheReference() {
+    List<EncodedImage> all = sam.encodeAll(List.of(RgbImage.of(npy("sam-tiny/image.npy"))));
+    try {
+      assertThat(all).hasSize(1);
+      assertThat(all.get(0).inputSize()).containsExactly(128, 107);
+      assertClose("image embeddings", all.get(0).embeddings(), npy("sam-tiny/image_embeddings.npy"), TOL);
+    } finally {
+      all.forEach(EncodedImage::close);
+    }
   }
 
   @Test
