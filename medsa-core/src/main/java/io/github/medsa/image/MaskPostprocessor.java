@@ -2,6 +2,7 @@ package io.github.medsa.image;
 
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
+import static com.google.common.base.Preconditions.checkState;
 
 import io.github.medsa.internal.model.NativeMemory;
 import com.google.common.cache.CacheBuilder;
@@ -20,9 +21,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code inputH x inputW}, and resized bilinearly to the original {@code H x W}.
  *
  * <p>The three steps of each axis are linear, so they are folded into one matrix ({@code Ay [H][mh]},
- * {@code Ax [W][mw]}) and applied as {@code Ay @ X @ Ax^T} per channel in float. The result differs from
- * PyTorch's step-by-step float computation only by rounding (about 1e-6 relative). Axis matrices are
- * cached per size. Thread-safe.
+ * {@code Ax [W][mw]}) and applied as {@code Ay @ X @ Ax^T}, one map at a time, by two matrix products in float
+ * straight into the output array: the only full-size array is the result. The result differs from PyTorch's
+ * step-by-step float computation only by rounding (about 1e-6 relative). Axis matrices are cached per size.
+ * Thread-safe; an {@link Upscaler} is not.
  */
 public final class MaskPostprocessor {
   private record AxisKey(int lowRes, int imageSize, int input, int orig) {}
@@ -47,32 +49,9 @@ public final class MaskPostprocessor {
     long[] shape = lowRes.shape();
     checkArgument(shape.length == 4 && shape[2] > 0 && shape[3] > 0,
         "low-res logits must be [B, C, mh, mw], got %s", Arrays.toString(shape));
-    checkArgument(imageSize > 0, "imageSize must be positive, got %s", imageSize);
-    checkArgument(inputH > 0 && inputH <= imageSize && inputW > 0 && inputW <= imageSize,
-        "input size %s x %s must be positive and fit in %s", inputH, inputW, imageSize);
-    checkArgument(origH > 0 && origW > 0, "original size must be positive, got %s x %s", origH, origW);
-    int b = (int) shape[0];
-    int c = (int) shape[1];
-    int mh = (int) shape[2];
-    int mw = (int) shape[3];
-    int n = b * c;
-    INDArray ay = Nd4j.create(axisMatrices.getUnchecked(new AxisKey(mh, imageSize, inputH, origH)),
-        new long[] {origH, mh}, 'c');
-    INDArray ax = Nd4j.create(axisMatrices.getUnchecked(new AxisKey(mw, imageSize, inputW, origW)),
-        new long[] {origW, mw}, 'c');
-    if (n == 0) {
-      return Nd4j.create(DataType.FLOAT, b, c, origH, origW);
+    try (Upscaler upscaler = upscaler((int) shape[2], (int) shape[3], inputH, inputW, imageSize, origH, origW)) {
+      return upscaler.upscale(lowRes);
     }
-    INDArray x = lowRes.castTo(DataType.FLOAT).dup('c'); // a copy of our own, whatever lowRes is
-    // Columns: [n*mh, mw] @ [mw, W] -> [n*mh, W]
-    INDArray t = x.reshape('c', new long[] {(long) n * mh, mw}).mmul(ax.transpose());
-    // Rows: bring mh to the front, [mh, n*W], then [H, mh] @ [mh, n*W] -> [H, n*W]
-    INDArray tm = t.reshape('c', new long[] {n, mh, origW}).permute(1, 0, 2).dup('c');
-    INDArray r = ay.mmul(tm.reshape('c', new long[] {mh, (long) n * origW}));
-    INDArray out = r.reshape('c', new long[] {origH, n, origW}).permute(1, 0, 2).dup('c');
-    // The temporaries are hundreds of MB for a batch of prompts at 1024 x 1024: freed now, not by the collector.
-    NativeMemory.free(List.of(ay, ax, x, t, tm, r));
-    return out.reshape('c', new long[] {b, c, origH, origW});
   }
 
   /**
@@ -87,6 +66,96 @@ public final class MaskPostprocessor {
   public INDArray upscaleLogits(INDArray lowRes, PreparedImage image) {
     checkNotNull(image, "image");
     return upscaleLogits(lowRes, image.inputH(), image.inputW(), image.imageSize(), image.origH(), image.origW());
+  }
+
+  /**
+   * An upscaler for many batches of {@code mh x mw} logits of one image: it keeps the axis matrices and one map's
+   * working buffer between calls, so that each call allocates nothing but its result.
+   *
+   * @param mh height of the low-res logits
+   * @param mw width of the low-res logits
+   * @param image the prepared image the logits belong to
+   * @return a new upscaler, the caller's to close
+   * @throws NullPointerException if {@code image} is null
+   * @throws IllegalArgumentException if a size is not positive
+   */
+  public Upscaler upscaler(int mh, int mw, PreparedImage image) {
+    checkNotNull(image, "image");
+    return upscaler(mh, mw, image.inputH(), image.inputW(), image.imageSize(), image.origH(), image.origW());
+  }
+
+  private Upscaler upscaler(int mh, int mw, int inputH, int inputW, int imageSize, int origH, int origW) {
+    checkArgument(mh > 0 && mw > 0, "low-res size must be positive, got %s x %s", mh, mw);
+    checkArgument(imageSize > 0, "imageSize must be positive, got %s", imageSize);
+    checkArgument(inputH > 0 && inputH <= imageSize && inputW > 0 && inputW <= imageSize,
+        "input size %s x %s must be positive and fit in %s", inputH, inputW, imageSize);
+    checkArgument(origH > 0 && origW > 0, "original size must be positive, got %s x %s", origH, origW);
+    INDArray ay = Nd4j.create(axisMatrices.getUnchecked(new AxisKey(mh, imageSize, inputH, origH)),
+        new long[] {origH, mh}, 'c');
+    INDArray ax = Nd4j.create(axisMatrices.getUnchecked(new AxisKey(mw, imageSize, inputW, origW)),
+        new long[] {origW, mw}, 'c');
+    return new Upscaler(ay, ax);
+  }
+
+  /**
+   * Upscales low-res logits of one size to one original image size, {@code Ay @ X @ Ax^T} per map. Holds three
+   * small native arrays (the axis matrices and one map's column pass): {@link #close()} frees them. Not
+   * thread-safe.
+   */
+  public static final class Upscaler implements AutoCloseable {
+    private final INDArray ay;
+    private final INDArray ax;
+    /** One map after the column pass, {@code [mh, W]}: reused by every map, so no per-map temporaries. */
+    private final INDArray columns;
+    private boolean closed;
+
+    private Upscaler(INDArray ay, INDArray ax) {
+      this.ay = ay;
+      this.ax = ax;
+      this.columns = Nd4j.create(DataType.FLOAT, new long[] {ay.size(1), ax.size(0)}, 'c');
+    }
+
+    /**
+     * Upscales every {@code mh x mw} map of {@code lowRes}.
+     *
+     * @param lowRes {@code [..., mh, mw]} logits, e.g. {@code [C, mh, mw]} (any floating type; computed in float)
+     * @return a new {@code [..., H, W]} float array, the caller's
+     * @throws IllegalStateException if this upscaler is closed
+     * @throws IllegalArgumentException if the last two dimensions are not {@code mh x mw}
+     */
+    public INDArray upscale(INDArray lowRes) {
+      checkState(!closed, "Upscaler is closed");
+      checkNotNull(lowRes, "lowRes");
+      long[] shape = lowRes.shape();
+      int r = shape.length;
+      checkArgument(r >= 2 && shape[r - 2] == ay.size(1) && shape[r - 1] == ax.size(1),
+          "low-res logits must be [..., %s, %s], got %s", ay.size(1), ax.size(1), Arrays.toString(shape));
+      long[] outShape = shape.clone();
+      outShape[r - 2] = ay.size(0);
+      outShape[r - 1] = ax.size(0);
+      INDArray out = Nd4j.create(DataType.FLOAT, outShape, 'c');
+      INDArray x = lowRes.castTo(DataType.FLOAT);
+      long maps = lowRes.length() / (shape[r - 2] * shape[r - 1]);
+      for (int i = 0; i < maps; i++) {
+        // Columns: [mh, mw] @ [mw, W] -> [mh, W]; rows: [H, mh] @ [mh, W] -> [H, W], written in place.
+        Nd4j.gemm(x.tensorAlongDimension(i, r - 2, r - 1), ax, columns, false, true, 1.0, 0.0);
+        Nd4j.gemm(ay, columns, out.tensorAlongDimension(i, r - 2, r - 1), false, false, 1.0, 0.0);
+      }
+      if (x != lowRes) {
+        NativeMemory.free(x); // the float copy of a non-float input
+      }
+      return out;
+    }
+
+    /** Frees the axis matrices and the working buffer; idempotent. */
+    @Override
+    public void close() {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      NativeMemory.free(List.of(ay, ax, columns));
+    }
   }
 
   /**
