@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -22,8 +23,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * the prompt encoder and the mask decoder, in one graph call per batch of prompts.
  *
  * <p>Holds the image embedding in native memory: {@link #close()} frees it at once. Predicting after this image
- * or its {@link MedSA} model was closed throws {@link IllegalStateException}. {@link Prediction}s are plain
- * results: their arrays are the caller's and are freed by the Java collector like any other array.
+ * or its {@link MedSA} model was closed throws {@link IllegalStateException}. Each {@link Prediction} owns its
+ * arrays (it stays valid after this image is closed) and is {@link AutoCloseable} too: close it when done.
  */
 public final class EncodedImage implements AutoCloseable {
   private static final MaskPostprocessor POSTPROCESSOR = new MaskPostprocessor();
@@ -115,7 +116,8 @@ public final class EncodedImage implements AutoCloseable {
 
   /**
    * Several prompts at once. Prompts with the same layout (number of points, box or not, mask or not) run as
-   * one batch through the decoder; results come back in the order given.
+   * one batch through the decoder; results come back in the order given. Each prediction owns its arrays: close
+   * every one when done.
    *
    * @param prompts the prompts, in original-image pixels
    * @return one prediction per prompt, in the order given
@@ -127,64 +129,84 @@ public final class EncodedImage implements AutoCloseable {
     model.checkOpen();
     checkOpen();
     checkArgument(!prompts.isEmpty(), "no prompts");
-    SamConfig cfg = model.config();
-    Map<String, List<Integer>> groups = new LinkedHashMap<>();
+    Map<String, List<Integer>> layouts = new LinkedHashMap<>();
     for (int i = 0; i < prompts.size(); i++) {
       Prompt p = prompts.get(i);
       p.checkInside(prepared.origH(), prepared.origW());
-      groups.computeIfAbsent(p.points().size() + "/" + (p.box() != null) + "/" + (p.maskInput() != null) + "/"
+      layouts.computeIfAbsent(p.points().size() + "/" + (p.box() != null) + "/" + (p.maskInput() != null) + "/"
           + p.multimask(), k -> new ArrayList<>()).add(i);
     }
     Prediction[] out = new Prediction[prompts.size()];
-    SamGraph graph = model.graph();
-    for (List<Integer> group : groups.values()) {
-      List<PromptTokens.Input> inputs = new ArrayList<>();
-      List<INDArray> masks = new ArrayList<>();
-      for (int i : group) {
-        inputs.add(PromptTokens.Input.of(prompts.get(i), prepared.origH(), prepared.origW(), cfg.imageSize()));
-        if (prompts.get(i).maskInput() != null) {
-          masks.add(maskInput(prompts.get(i).maskInput(), cfg.lowResMaskSize(), i));
+    int m = model.config().lowResMaskSize();
+    try (MaskPostprocessor.Upscaler upscaler = POSTPROCESSOR.upscaler(m, m, prepared)) {
+      for (List<Integer> layout : layouts.values()) {
+        decode(prompts, layout, upscaler, out);
+      }
+    } catch (RuntimeException | Error e) {
+      // A failure part way through must not leave the predictions made so far to the collector.
+      for (Prediction p : out) {
+        if (p != null) {
+          p.close();
         }
       }
-      PromptTokens tokens = PromptTokens.of(inputs, cfg.imageSize());
-      INDArray mask = masks.isEmpty() ? null : Nd4j.concat(0, masks.toArray(INDArray[]::new));
-      SamGraph.Decoded decoded = graph.predict(embeddings, tokens, mask);
-      List<Prediction> predictions = select(decoded, prompts.get(group.get(0)).multimask(), cfg);
-      // select() copied what the predictions keep: the graph's outputs and this batch's tokens are dead (a mask
-      // input may be the caller's own array, so it is left alone).
-      NativeMemory.free(List.of(decoded.lowResMasks(), decoded.iou(), tokens.coords(), tokens.kinds()));
-      for (int b = 0; b < group.size(); b++) {
-        out[group.get(b)] = predictions.get(b);
-      }
+      throw e;
     }
     return Arrays.asList(out);
   }
 
-  /** Accepts {@code [m, m]}, {@code [1, m, m]} or {@code [1, 1, m, m]}; returns {@code [1, 1, m, m]} float. */
-  private static INDArray maskInput(INDArray mask, int m, int promptIndex) {
-    long[] s = mask.shape();
-    boolean ok = s.length >= 2 && s.length <= 4 && s[s.length - 1] == m && s[s.length - 2] == m
-        && mask.length() == (long) m * m;
-    checkArgument(ok, "prompt %s: mask input has shape %s, expected [1, %s, %s] (the low-res logits of an earlier "
-        + "prediction of this model)", promptIndex, Arrays.toString(s), m, m);
-    return mask.castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).reshape(1, 1, m, m);
+  /**
+   * One decoder graph call for the prompts at {@code batch} (all of one layout); their predictions go to
+   * {@code out} at the same indices.
+   */
+  private void decode(List<Prompt> prompts, List<Integer> batch, MaskPostprocessor.Upscaler upscaler,
+      Prediction[] out) {
+    SamConfig cfg = model.config();
+    Prompt first = prompts.get(batch.get(0));
+    INDArray mask = first.maskInput() == null ? null : maskInputs(prompts, batch, cfg.lowResMaskSize());
+    List<PromptTokens.Input> inputs = new ArrayList<>();
+    for (int i : batch) {
+      inputs.add(PromptTokens.Input.of(prompts.get(i), prepared.origH(), prepared.origW(), cfg.imageSize()));
+    }
+    PromptTokens tokens = PromptTokens.of(inputs, cfg.imageSize());
+    try {
+      SamGraph.Decoded decoded = model.graph().predict(embeddings, tokens, mask);
+      try {
+        var channels = first.multimask() ? NDArrayIndex.interval(1, cfg.numMaskTokens())
+            : NDArrayIndex.interval(0, 1);
+        INDArray iouCopy = decoded.iou().get(NDArrayIndex.all(), channels).dup();
+        float[][] iou = iouCopy.toFloatMatrix(); // [B, C]
+        iouCopy.close();
+        for (int b = 0; b < batch.size(); b++) {
+          // Arrays of its own for each prediction, so that closing it frees them.
+          INDArray lowRes = decoded.lowResMasks().get(NDArrayIndex.point(b), channels).dup('c'); // [C, m, m]
+          INDArray logits = upscaler.upscale(lowRes); // [C, H, W]
+          out[batch.get(b)] = new Prediction(MaskPostprocessor.toMasks(logits), logits, iou[b], lowRes);
+        }
+      } finally {
+        NativeMemory.free(List.of(decoded.lowResMasks(), decoded.iou())); // the predictions have their copies
+      }
+    } finally {
+      NativeMemory.free(Arrays.asList(tokens.coords(), tokens.kinds(), mask));
+    }
   }
 
   /**
-   * The chosen mask channels of every prompt of a batch, upscaled and thresholded together: each prediction's
-   * arrays are views of one batch array, so a batch costs no more per prompt than one prompt.
+   * The batch's mask inputs as one new {@code [B, 1, m, m]} float array, a copy: the callers' arrays stay theirs.
+   * Each may be {@code [m, m]}, {@code [1, m, m]} or {@code [1, 1, m, m]} of any type.
    */
-  private List<Prediction> select(SamGraph.Decoded d, boolean multimask, SamConfig cfg) {
-    var channels = multimask ? NDArrayIndex.interval(1, cfg.numMaskTokens()) : NDArrayIndex.interval(0, 1);
-    INDArray lowRes = d.lowResMasks().get(NDArrayIndex.all(), channels).dup(); // [B, C, m, m]
-    float[][] iou = d.iou().get(NDArrayIndex.all(), channels).dup().toFloatMatrix(); // [B, C]
-    INDArray logits = POSTPROCESSOR.upscaleLogits(lowRes, prepared); // [B, C, H, W]
-    INDArray masks = MaskPostprocessor.toMasks(logits);
-    List<Prediction> out = new ArrayList<>();
-    for (int b = 0; b < iou.length; b++) {
-      var one = NDArrayIndex.point(b);
-      out.add(new Prediction(masks.get(one), logits.get(one), iou[b], lowRes.get(one)));
+  private static INDArray maskInputs(List<Prompt> prompts, List<Integer> batch, int m) {
+    for (int i : batch) {
+      long[] s = prompts.get(i).maskInput().shape();
+      boolean ok = s.length >= 2 && s.length <= 4 && s[s.length - 1] == m && s[s.length - 2] == m
+          && prompts.get(i).maskInput().length() == (long) m * m;
+      checkArgument(ok, "prompt %s: mask input has shape %s, expected [1, %s, %s] (the low-res logits of an "
+          + "earlier prediction of this model)", i, Arrays.toString(s), m, m);
     }
-    return out;
+    INDArray all = Nd4j.create(DataType.FLOAT, batch.size(), 1, m, m);
+    for (int b = 0; b < batch.size(); b++) {
+      INDArray mask = prompts.get(batch.get(b)).maskInput();
+      all.get(NDArrayIndex.point(b), NDArrayIndex.point(0)).assign(mask.reshape(m, m));
+    }
+    return all;
   }
 }

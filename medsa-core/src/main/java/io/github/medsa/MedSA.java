@@ -31,10 +31,11 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * MedSA-J's entry point: a Segment Anything model with its weights, ready to encode images and answer prompts.
  *
  * <pre>{@code
- * MedSA sam = MedSA.builder().backbone(Backbone.VIT_B).checkpoint(Path.of("sam_vit_b_01ec64.pth")).build();
- * EncodedImage image = sam.encode(ImageIO.read(file));      // the expensive part, once per image
- * Prediction p = image.predict(Prompt.click(120, 85));       // cheap, as often as needed
- * INDArray best = p.mask(p.best());                          // [H, W] BOOL at the original size
+ * try (MedSA sam = MedSA.builder().backbone(Backbone.VIT_B).checkpoint(Path.of("sam_vit_b_01ec64.pth")).build();
+ *     EncodedImage image = sam.encode(ImageIO.read(file));       // the expensive part, once per image
+ *     Prediction p = image.predict(Prompt.click(120, 85))) {     // cheap, as often as needed
+ *   INDArray best = p.mask(p.best());                            // [H, W] BOOL at the original size
+ * }                                                              // native memory freed here, not by the collector
  * }</pre>
  *
  * <p>Safe to share between threads: calls into the graph are serialised and run on one session, so memory does

@@ -18,25 +18,28 @@ class FullSizeModelTest {
   @ParameterizedTest
   @EnumSource(Backbone.class)
   void fullSizeBackbonesEncodeAndPredictWithSamShapes(Backbone backbone) throws Exception {
-    MedSA sam = MedSA.builder().backbone(backbone).randomWeights().seed(1).build();
     byte[] rgb = new byte[480 * 640 * 3];
     new Random(2).nextBytes(rgb);
-    EncodedImage image = sam.encode(RgbImage.ofRgbBytes(480, 640, rgb));
-    assertThat(image.embeddings().shape()).containsExactly(1, 256, 64, 64);
-    assertThat(image.inputSize()).containsExactly(768, 1024);
-    Prediction p = image.predict(Prompt.builder().point(320, 240).box(100, 100, 500, 400).build());
-    assertThat(p.masks().shape()).containsExactly(3, 480, 640);
-    assertThat(p.lowResLogits().shape()).containsExactly(3, 256, 256);
-    assertThat(p.iouPredictions()).hasSize(3);
+    try (MedSA sam = MedSA.builder().backbone(backbone).randomWeights().seed(1).build();
+        EncodedImage image = sam.encode(RgbImage.ofRgbBytes(480, 640, rgb));
+        Prediction p = image.predict(Prompt.builder().point(320, 240).box(100, 100, 500, 400).build())) {
+      assertThat(image.embeddings().shape()).containsExactly(1, 256, 64, 64);
+      assertThat(image.inputSize()).containsExactly(768, 1024);
+      assertThat(p.masks().shape()).containsExactly(3, 480, 640);
+      assertThat(p.lowResLogits().shape()).containsExactly(3, 256, 256);
+      assertThat(p.iouPredictions()).hasSize(3);
+    }
   }
 
   @ParameterizedTest
   @EnumSource(Backbone.class)
   void fullSizeBackbonesRunAt256AsMedSaFineTunes(Backbone backbone) throws Exception {
-    MedSA sam = MedSA.builder().backbone(backbone).imageSize(256).randomWeights().seed(1).build();
-    assertThat(sam.config().pretrainImageSize()).isEqualTo(1024);
-    EncodedImage image = sam.encode(RgbImage.ofRgbBytes(256, 256, new byte[256 * 256 * 3]));
-    assertThat(image.embeddings().shape()).containsExactly(1, 256, 16, 16);
-    assertThat(image.predict(Prompt.click(128, 128)).lowResLogits().shape()).containsExactly(3, 64, 64);
+    try (MedSA sam = MedSA.builder().backbone(backbone).imageSize(256).randomWeights().seed(1).build();
+        EncodedImage image = sam.encode(RgbImage.ofRgbBytes(256, 256, new byte[256 * 256 * 3]));
+        Prediction p = image.predict(Prompt.click(128, 128))) {
+      assertThat(sam.config().pretrainImageSize()).isEqualTo(1024);
+      assertThat(image.embeddings().shape()).containsExactly(1, 256, 16, 16);
+      assertThat(p.lowResLogits().shape()).containsExactly(3, 64, 64);
+    }
   }
 }

@@ -18,20 +18,15 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 class LifecycleTest {
   private static final Prompt CLICK = Prompt.builder().point(20, 24).multimask(true).build();
 
-  private static MedSA tiny() throws Exception {
-    return MedSA.builder().config(Fixtures.config("sam-tiny/config.json"))
-        .checkpoint(Fixtures.path("sam-tiny/weights.pth")).build();
-  }
-
   @Test
   void closeFreesEveryWeightAtOnceAndIsIdempotent() throws Exception {
-    MedSA sam = tiny();
+    MedSA sam = Fixtures.samTiny();
     List<INDArray> weights = List.copyOf(sam.weights().asMap().values());
     long parameters = SamParameters.parameterCount(SamParameters.shapes(sam.config())) + gaussianElements(sam);
     long bytes = weights.stream().mapToLong(a -> a.length() * a.dataType().width()).sum();
     assertThat(bytes).isEqualTo(4 * parameters);
     EncodedImage image = sam.encode(npy("sam-tiny/image.npy"));
-    image.predict(CLICK);
+    image.predict(CLICK).close();
     assertThat(weights).noneMatch(INDArray::wasClosed);
 
     sam.close();
@@ -45,7 +40,7 @@ class LifecycleTest {
 
   @Test
   void useAfterCloseIsAnIllegalStateException() throws Exception {
-    MedSA sam = tiny();
+    MedSA sam = Fixtures.samTiny();
     EncodedImage image = sam.encode(npy("sam-tiny/image.npy"));
     EncodedImage other = sam.encode(npy("sam-tiny/image.npy"));
     INDArray embeddings = image.embeddings();
@@ -68,7 +63,7 @@ class LifecycleTest {
 
   @Test
   void manyThreadsShareOneSessionAndGetTheSingleThreadedResults() throws Exception {
-    try (MedSA sam = tiny()) {
+    try (MedSA sam = Fixtures.samTiny()) {
       INDArray pixels = npy("sam-tiny/image.npy");
       EncodedImage shared = sam.encode(pixels);
       Prediction expected = shared.predict(CLICK);
@@ -90,9 +85,10 @@ class LifecycleTest {
             }));
           }
           for (Future<Prediction> f : results) {
-            Prediction p = f.get();
-            assertThat(p.logits()).isEqualTo(expected.logits());
-            assertThat(p.iouPredictions()).containsExactly(expected.iouPredictions());
+            try (Prediction p = f.get()) {
+              assertThat(p.logits()).isEqualTo(expected.logits());
+              assertThat(p.iouPredictions()).containsExactly(expected.iouPredictions());
+            }
           }
         } finally {
           pool.shutdown();
@@ -100,6 +96,7 @@ class LifecycleTest {
         // Whatever the number of threads that called, the graph holds no per-thread session between calls.
         assertThat(sam.graph().sessionCount()).as("%s threads", threads).isZero();
       }
+      expected.close();
       shared.close();
     }
   }

@@ -69,16 +69,18 @@ class MedSATest {
     for (var e : cases.getAsJsonArray("cases")) {
       JsonObject c = e.getAsJsonObject();
       String name = c.get("name").getAsString();
-      Prediction p = encoded.predict(prompt(c, true));
-      INDArray refLogits = npy("sam-tiny/" + name + "/mask_logits.npy");
-      long channels = refLogits.size(1);
-      assertThat(p.count()).isEqualTo(channels);
-      assertClose(name + " mask logits", p.logits().reshape(refLogits.shape()), refLogits, TOL);
-      assertClose(name + " low-res logits", p.lowResLogits().reshape(1, channels, 32, 32),
-          npy("sam-tiny/" + name + "/low_res_logits.npy"), TOL);
-      assertClose(name + " iou", Nd4j.createFromArray(p.iouPredictions()).reshape(1, channels),
-          npy("sam-tiny/" + name + "/iou_predictions.npy"), TOL);
-      Fixtures.assertMasksAgree(name, p.masks().reshape(refLogits.shape()), npy("sam-tiny/" + name + "/masks.npy"), refLogits);
+      try (Prediction p = encoded.predict(prompt(c, true))) {
+        INDArray refLogits = npy("sam-tiny/" + name + "/mask_logits.npy");
+        long channels = refLogits.size(1);
+        assertThat(p.count()).isEqualTo(channels);
+        assertClose(name + " mask logits", p.logits().reshape(refLogits.shape()), refLogits, TOL);
+        assertClose(name + " low-res logits", p.lowResLogits().reshape(1, channels, 32, 32),
+            npy("sam-tiny/" + name + "/low_res_logits.npy"), TOL);
+        assertClose(name + " iou", Nd4j.createFromArray(p.iouPredictions()).reshape(1, channels),
+            npy("sam-tiny/" + name + "/iou_predictions.npy"), TOL);
+        Fixtures.assertMasksAgree(name, p.masks().reshape(refLogits.shape()), npy("sam-tiny/" + name + "/masks.npy"),
+            refLogits);
+      }
     }
   }
 
@@ -86,13 +88,15 @@ class MedSATest {
   @ParameterizedTest
   @ValueSource(strings = {"weights.pth", "weights_legacy.pth", "weights.safetensors", "weights_hf.safetensors"})
   void everyCheckpointFormatReproducesTheReference(String file) throws Exception {
-    MedSA model = MedSA.builder().config(Fixtures.config("sam-tiny/config.json"))
-        .checkpoint(Fixtures.path("sam-tiny/" + file)).build();
-    EncodedImage e = model.encode(npy("sam-tiny/image.npy"));
-    assertClose(file + " embeddings", e.embeddings(), npy("sam-tiny/image_embeddings.npy"), TOL);
     JsonObject c3 = cases.getAsJsonArray("cases").get(3).getAsJsonObject();
-    INDArray ref = npy("sam-tiny/case_3/mask_logits.npy");
-    assertClose(file + " case_3 mask logits", e.predict(prompt(c3, false)).logits().reshape(ref.shape()), ref, TOL);
+    try (MedSA model = MedSA.builder().config(Fixtures.config("sam-tiny/config.json"))
+            .checkpoint(Fixtures.path("sam-tiny/" + file)).build();
+        EncodedImage e = model.encode(npy("sam-tiny/image.npy"));
+        Prediction p = e.predict(prompt(c3, false))) {
+      assertClose(file + " embeddings", e.embeddings(), npy("sam-tiny/image_embeddings.npy"), TOL);
+      INDArray ref = npy("sam-tiny/case_3/mask_logits.npy");
+      assertClose(file + " case_3 mask logits", p.logits().reshape(ref.shape()), ref, TOL);
+    }
   }
 
   @Test
@@ -103,10 +107,15 @@ class MedSATest {
     }
     prompts.add(Prompt.click(30, 200));
     List<Prediction> batched = encoded.predict(prompts);
-    for (int i = 0; i < prompts.size(); i++) {
-      Prediction single = encoded.predict(prompts.get(i));
-      assertThat(batched.get(i).count()).isEqualTo(single.count());
-      assertClose("prompt " + i, batched.get(i).logits(), single.logits(), 1e-5);
+    try {
+      for (int i = 0; i < prompts.size(); i++) {
+        try (Prediction single = encoded.predict(prompts.get(i))) {
+          assertThat(batched.get(i).count()).isEqualTo(single.count());
+          assertClose("prompt " + i, batched.get(i).logits(), single.logits(), 1e-5);
+        }
+      }
+    } finally {
+      batched.forEach(Prediction::close);
     }
   }
 

@@ -119,17 +119,18 @@ class MobileSamParityTest {
     for (var e : Fixtures.json(DIR + "cases.json").getAsJsonArray("cases")) {
       JsonObject c = e.getAsJsonObject();
       String name = c.get("name").getAsString();
-      Prediction p = encoded.predict(Fixtures.prompt(c).build());
-      INDArray refLogits = npy(DIR + name + "/mask_logits.npy");
-      long channels = refLogits.size(1);
-      assertThat(p.count()).isEqualTo(channels);
-      assertClose(name + " mask logits", p.logits().reshape(refLogits.shape()), refLogits, TOL);
-      assertClose(name + " low-res logits", p.lowResLogits().reshape(1, channels, 256, 256),
-          npy(DIR + name + "/low_res_logits.npy"), TOL);
-      assertClose(name + " iou", Nd4j.createFromArray(p.iouPredictions()).reshape(1, channels),
-          npy(DIR + name + "/iou_predictions.npy"), TOL);
-      Fixtures.assertMasksAgree(name, p.masks().reshape(refLogits.shape()), npy(DIR + name + "/masks.npy"),
-          refLogits);
+      try (Prediction p = encoded.predict(Fixtures.prompt(c).build())) {
+        INDArray refLogits = npy(DIR + name + "/mask_logits.npy");
+        long channels = refLogits.size(1);
+        assertThat(p.count()).isEqualTo(channels);
+        assertClose(name + " mask logits", p.logits().reshape(refLogits.shape()), refLogits, TOL);
+        assertClose(name + " low-res logits", p.lowResLogits().reshape(1, channels, 256, 256),
+            npy(DIR + name + "/low_res_logits.npy"), TOL);
+        assertClose(name + " iou", Nd4j.createFromArray(p.iouPredictions()).reshape(1, channels),
+            npy(DIR + name + "/iou_predictions.npy"), TOL);
+        Fixtures.assertMasksAgree(name, p.masks().reshape(refLogits.shape()), npy(DIR + name + "/masks.npy"),
+            refLogits);
+      }
     }
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.github.medsa.MedSA;
 import io.github.medsa.Prompt;
 import io.github.medsa.SamConfig;
 import io.github.medsa.SamConfigJson;
@@ -77,6 +78,15 @@ public final class Fixtures {
   public static SamConfig config(String relative) {
     try {
       return SamConfigJson.read(path(relative));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The sam-tiny model (128-pixel input, 4 encoder blocks, random weights from its checkpoint); the caller's to close. */
+  public static MedSA samTiny() {
+    try {
+      return MedSA.builder().config(config("sam-tiny/config.json")).checkpoint(path("sam-tiny/weights.pth")).build();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
