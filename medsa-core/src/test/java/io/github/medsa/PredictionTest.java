@@ -83,7 +83,8 @@ class PredictionTest {
   @Test
   void closingOnePredictionOfABatchLeavesTheOthers() {
     List<Prompt> prompts = new ArrayList<>();
-    for (int i = 0; i < 5; i++) {
+    // More clicks of one layout than the decoder takes per call, so the batch is decoded in several calls.
+    for (int i = 0; i < 2 * EncodedImage.DECODER_BATCH + 1; i++) {
       prompts.add(Prompt.click(10 + (37 * i) % 160, 20 + (53 * i) % 180)); // inside the 181 x 217 image
     }
     List<Prediction> batch = image.predict(prompts);
