@@ -10,6 +10,7 @@ import io.github.medsa.image.RgbImage;
 import java.util.ArrayList;
 import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Segments a volume slice by slice with a 2D model, or in chunks of D consecutive slices with an SD-Trans model.
@@ -104,8 +105,11 @@ public final class VolumeSegmenter {
           if (perSlice[s] == null) {
             continue;
           }
-          Prediction p = encoded.get(s - start).predict(perSlice[s]);
-          float[] logits = p.logits().castTo(DataType.FLOAT).dup('c').data().asFloat();
+          float[] logits;
+          try (Prediction p = encoded.get(s - start).predict(perSlice[s]);
+              INDArray copy = p.logits().castTo(DataType.FLOAT).dup('c')) {
+            logits = copy.data().asFloat(); // the slice's masks are freed now, not by the collector
+          }
           float[] probs = new float[logits.length];
           for (int i = 0; i < logits.length; i++) {
             probs[i] = (float) (1.0 / (1.0 + Math.exp(-logits[i])));

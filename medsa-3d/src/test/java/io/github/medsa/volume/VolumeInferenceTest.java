@@ -3,7 +3,9 @@ package io.github.medsa.volume;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.medsa.EncodedImage;
 import io.github.medsa.MedSA;
+import io.github.medsa.Prediction;
 import io.github.medsa.adapters.Adapters;
 import io.github.medsa.checkpoint.Checkpoints;
 import io.github.medsa.image.RgbImage;
@@ -116,12 +118,13 @@ class VolumeInferenceTest {
     SliceView view = SliceView.of(v.geometry(), Axis.AXIAL);
     RgbImage slice = view.image(v, 92, IntensityWindow.ct(100, 200).range(v));
     double[] pixel = view.toPixel(90, 110, 92);
-    INDArray logits = model.encode(slice).predict(io.github.medsa.Prompt.builder().point(pixel[1], pixel[2])
-        .multimask(false).build()).logits();
     float[] probs = view.slice(r.probabilities(), 92);
-    for (int i = 0; i < probs.length; i += 37) {
-      double expected = 1 / (1 + Math.exp(-logits.getDouble(i)));
-      assertThat(probs[i]).isCloseTo((float) expected, org.assertj.core.data.Offset.offset(1e-6f));
+    try (EncodedImage image = model.encode(slice); Prediction p = image.predict(
+        io.github.medsa.Prompt.builder().point(pixel[1], pixel[2]).multimask(false).build())) {
+      for (int i = 0; i < probs.length; i += 37) {
+        double expected = 1 / (1 + Math.exp(-p.logits().getDouble(i)));
+        assertThat(probs[i]).isCloseTo((float) expected, org.assertj.core.data.Offset.offset(1e-6f));
+      }
     }
     assertThat(r.promptedSlices()).isEqualTo(1);
   }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.medsa.EncodedImage;
 import io.github.medsa.MedSA;
+import io.github.medsa.Prediction;
 import io.github.medsa.Prompt;
 import io.github.medsa.adapters.Adapters;
 import io.github.medsa.checkpoint.Checkpoints;
@@ -61,7 +62,10 @@ class VolumeSegmenterChunkTest {
       }
       List<EncodedImage> encoded = model.encodeAll(images);
       for (int k = 0; k < real[c]; k++) {
-        float[] logits = encoded.get(k).predict(slicePrompt).logits().castTo(DataType.FLOAT).dup('c').data().asFloat();
+        float[] logits;
+        try (Prediction p = encoded.get(k).predict(slicePrompt)) {
+          logits = p.logits().castTo(DataType.FLOAT).dup('c').data().asFloat();
+        }
         int s = chunks[c][k];
         for (int i = 0; i < logits.length; i++) {
           sum[s][i] += (float) (1.0 / (1.0 + Math.exp(-logits[i])));
@@ -71,6 +75,7 @@ class VolumeSegmenterChunkTest {
           slice2.add(logits);
         }
       }
+      encoded.forEach(EncodedImage::close);
     }
     assertThat(count).containsExactly(1, 1, 2, 2, 2, 2, 1);
     // The two chunks see slice 2 in different company, so their outputs differ and the average is tested.

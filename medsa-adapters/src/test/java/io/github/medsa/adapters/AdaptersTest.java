@@ -68,10 +68,10 @@ class AdaptersTest {
     EncodedImage b = adapted.encode(npy("sam-tiny/image.npy"));
     assertThat(b.embeddings().equals(a.embeddings())).isTrue();
     Prompt p = Prompt.builder().point(90, 110).negativePoint(40, 60).build();
-    Prediction pa = a.predict(p);
-    Prediction pb = b.predict(p);
-    assertThat(pb.lowResLogits().equals(pa.lowResLogits())).isTrue();
-    assertThat(pb.iouPredictions()).containsExactly(pa.iouPredictions());
+    try (Prediction pa = a.predict(p); Prediction pb = b.predict(p)) {
+      assertThat(pb.lowResLogits().equals(pa.lowResLogits())).isTrue();
+      assertThat(pb.iouPredictions()).containsExactly(pa.iouPredictions());
+    }
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.medsa.EncodedImage;
 import io.github.medsa.MedSA;
+import io.github.medsa.Prediction;
 import io.github.medsa.Prompt;
 import io.github.medsa.adapters.Adapters;
 import io.github.medsa.testing.Fixtures;
@@ -51,8 +52,8 @@ class QuietLifecycleTest {
     Captured c = capture(() -> {
       try (MedSA sam = model(); Trainer trainer = new Trainer(sam, config())) {
         try (EncodedImage image = sam.encode(data.get(0).image())) {
-          image.predict(Prompt.click(60, 60));
-          image.predict(List.of(Prompt.click(60, 60), Prompt.box(40, 40, 90, 90)));
+          image.predict(Prompt.click(60, 60)).close();
+          image.predict(List.of(Prompt.click(60, 60), Prompt.box(40, 40, 90, 90))).forEach(Prediction::close);
         }
         trainer.fit(data, p -> { }, 1);
         return trainer.step();
@@ -84,8 +85,9 @@ class QuietLifecycleTest {
     assertThat(sam.weights().asMap().values()).noneMatch(INDArray::wasClosed);
     assertThatThrownBy(trainer::toModel).isInstanceOf(IllegalStateException.class).hasMessage("Trainer is closed");
     // The adapted model owns copies: it still predicts, and so does the model training started from.
-    try (EncodedImage image = adapted.encode(data().get(0).image())) {
-      assertThat(image.predict(Prompt.click(60, 60)).count()).isEqualTo(3); // one click: multimask
+    try (EncodedImage image = adapted.encode(data().get(0).image());
+        Prediction p = image.predict(Prompt.click(60, 60))) {
+      assertThat(p.count()).isEqualTo(3); // one click: multimask
     }
     adapted.close();
 

@@ -75,11 +75,11 @@ class RealMriAdaptationTest {
     double[] dice = new double[data.size()];
     for (int i = 0; i < data.size(); i++) {
       Sample s = data.get(i);
-      EncodedImage image = model.encode(s.image());
       Prompt p = click.simulate(s.mask(), 1234, 0, i);
-      Prediction pred = image.predict(p);
-      dice[i] = metrics.fromLogits(pred.logits().reshape(s.image().height(), s.image().width()),
-          s.mask().toINDArray()).dice();
+      try (EncodedImage image = model.encode(s.image()); Prediction pred = image.predict(p)) {
+        dice[i] = metrics.fromLogits(pred.logits().reshape(s.image().height(), s.image().width()),
+            s.mask().toINDArray()).dice();
+      }
     }
     return MetricSummary.of(dice).mean();
   }

@@ -42,13 +42,15 @@ public final class Evaluator {
     for (int i = 0; i < samples.size(); i++) {
       Sample s = samples.get(i);
       Prompt prompt = prompts.simulate(s.mask(), seed, 0, i);
-      EncodedImage encoded = model.encode(s.image());
-      Prediction p = encoded.predict(prompt);
       int h = s.mask().height();
       int w = s.mask().width();
-      INDArray logits = p.logits().castTo(DataType.FLOAT).reshape(p.count(), h, w).slice(0).dup();
-      CaseMetrics m = metrics.fromLogits(logits, s.mask().toINDArray().castTo(DataType.FLOAT).reshape(h, w));
-      out.add(new CaseResult(s, prompt, m, p.mask(0)));
+      // The image's embedding and the prediction are freed per sample; the result keeps a copy of its mask.
+      try (EncodedImage encoded = model.encode(s.image());
+          Prediction p = encoded.predict(prompt)) {
+        INDArray logits = p.logits().castTo(DataType.FLOAT).reshape(p.count(), h, w).slice(0).dup();
+        CaseMetrics m = metrics.fromLogits(logits, s.mask().toINDArray().castTo(DataType.FLOAT).reshape(h, w));
+        out.add(new CaseResult(s, prompt, m, p.mask(0).dup()));
+      }
     }
     return out;
   }

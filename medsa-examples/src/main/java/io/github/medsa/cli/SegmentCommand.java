@@ -118,22 +118,23 @@ final class SegmentCommand implements Callable<Integer> {
     }
     MedSA sam = UserInputException.reading("--checkpoint", checkpoint,
         () -> MedSA.builder().config(modelConfig()).checkpoint(checkpoint).build());
-    EncodedImage encoded = sam.encode(RgbImage.of(input));
-    Prediction p = encoded.predict(prompt);
-    int best = p.best();
-
-    Files.createDirectories(out);
-    String stem = image.getFileName().toString().replaceFirst("\\.[^.]+$", "");
-    Path maskFile = out.resolve(stem + "_mask.png");
-    Path overlayFile = out.resolve(stem + "_overlay.png");
-    ImageIO.write(Overlays.maskImage(p.mask(best)), "png", maskFile.toFile());
-    ImageIO.write(Overlays.overlay(RgbImage.of(input), p.mask(best), prompt), "png", overlayFile.toFile());
-    float[] iou = p.iouPredictions();
-    for (int i = 0; i < iou.length; i++) {
-      stdout.printf("mask %d: predicted IoU %.3f%s%n", i, iou[i], i == best ? "  <- written" : "");
+    try (sam;
+        EncodedImage encoded = sam.encode(RgbImage.of(input));
+        Prediction p = encoded.predict(prompt)) {
+      int best = p.best();
+      Files.createDirectories(out);
+      String stem = image.getFileName().toString().replaceFirst("\\.[^.]+$", "");
+      Path maskFile = out.resolve(stem + "_mask.png");
+      Path overlayFile = out.resolve(stem + "_overlay.png");
+      ImageIO.write(Overlays.maskImage(p.mask(best)), "png", maskFile.toFile());
+      ImageIO.write(Overlays.overlay(RgbImage.of(input), p.mask(best), prompt), "png", overlayFile.toFile());
+      float[] iou = p.iouPredictions();
+      for (int i = 0; i < iou.length; i++) {
+        stdout.printf("mask %d: predicted IoU %.3f%s%n", i, iou[i], i == best ? "  <- written" : "");
+      }
+      stdout.println("mask:    " + maskFile);
+      stdout.println("overlay: " + overlayFile);
     }
-    stdout.println("mask:    " + maskFile);
-    stdout.println("overlay: " + overlayFile);
     return 0;
   }
 

@@ -1,5 +1,6 @@
 package io.github.medsa.spark;
 
+import io.github.medsa.EncodedImage;
 import io.github.medsa.MedSA;
 import io.github.medsa.Prediction;
 import io.github.medsa.Prompt;
@@ -29,6 +30,7 @@ import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -191,10 +193,15 @@ final class CaseRunner implements MapPartitionsFunction<Row, Row>, Serializable 
     }
     Prompt prompt = spec.hasPrompt() ? imagePrompt(spec)
         : SimulatedPrompts.image(truth, settings.boxJitter(), SimulatedPrompts.caseSeed(settings.seed(), spec.caseId()));
-    Prediction p = model().encode(image).predict(prompt);
+    float[] m; // [H, W] row-major
+    // The embedding and the prediction are freed as soon as the mask is read: an executor runs many cases.
+    try (EncodedImage encoded = model().encode(image);
+        Prediction p = encoded.predict(prompt);
+        INDArray best = p.mask(p.best()).castTo(DataType.FLOAT)) {
+      m = best.data().asFloat(); // a new c-order array: BOOL -> FLOAT
+    }
     int h = image.getHeight();
     int w = image.getWidth();
-    float[] m = p.mask(p.best()).castTo(DataType.FLOAT).dup('c').data().asFloat(); // [H, W] row-major
     boolean[] predicted = new boolean[m.length];
     BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_BYTE_GRAY);
     long voxels = 0;
