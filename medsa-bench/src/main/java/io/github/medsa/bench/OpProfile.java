@@ -4,6 +4,7 @@ import io.github.medsa.Prompt;
 import io.github.medsa.SamConfig;
 import io.github.medsa.extension.ModelExtension;
 import io.github.medsa.image.SamPreprocessor;
+import io.github.medsa.internal.model.NativeMemory;
 import io.github.medsa.internal.model.PromptTokens;
 import io.github.medsa.internal.model.SamGraph;
 import io.github.medsa.internal.model.SamInitializer;
@@ -51,7 +52,10 @@ public final class OpProfile {
             cfg.imageSize()));
       }
       PromptTokens tokens = PromptTokens.of(inputs, cfg.imageSize());
-      call = () -> graph.predict(embeddings, tokens, null);
+      call = () -> {
+        SamGraph.Decoded decoded = graph.predict(embeddings, tokens, null);
+        NativeMemory.free(List.of(decoded.lowResMasks(), decoded.iou()));
+      };
       call.run(); // warm-up
       what = clicks + " click(s)";
     }

@@ -43,7 +43,7 @@ public final class QuickProbe {
         double[] c = new double[12];
         for (int i = 0; i < c.length; i++) {
           long t0 = System.nanoTime();
-          encoded.predict(Prompt.click(300 + i, 500));
+          encoded.predict(Prompt.click(300 + i, 500)).close();
           c[i] = (System.nanoTime() - t0) / 1e9;
         }
         report("one click on a ViT-B 1024 embedding", java.util.Arrays.copyOfRange(c, 2, c.length));

@@ -3,6 +3,7 @@ package io.github.medsa.bench;
 import io.github.medsa.Backbone;
 import io.github.medsa.EncodedImage;
 import io.github.medsa.MedSA;
+import io.github.medsa.Prediction;
 import io.github.medsa.Prompt;
 import io.github.medsa.adapters.Adapters;
 import io.github.medsa.image.RgbImage;
@@ -127,7 +128,8 @@ public final class Workload {
     }
     try (MedSA sam = MedSA.builder().backbone(Backbone.VIT_B).randomWeights().seed(1).build();
         EncodedImage encoded = sam.encode(randomImage(1024))) {
-      return Timings.of(n == 1 ? () -> encoded.predict(prompts.get(0)) : () -> encoded.predict(prompts), 10);
+      // As an application would: each call's predictions are closed once used.
+      return Timings.of(() -> encoded.predict(prompts).forEach(Prediction::close), 10);
     }
   }
 
@@ -175,7 +177,7 @@ public final class Workload {
         }
       }
       for (int i = 1; i <= predictions; i++) {
-        last.predict(Prompt.click(300.0 + (i % 20) * 20, 500.0));
+        last.predict(Prompt.click(300.0 + (i % 20) * 20, 500.0)).close();
         if (i % 10 == 0) {
           predictRss.add(Bench.statusMiB("VmRSS"));
         }
