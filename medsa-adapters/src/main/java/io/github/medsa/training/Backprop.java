@@ -20,14 +20,20 @@ import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.VariableType;
 import org.nd4j.autodiff.samediff.internal.SameDiffOp;
 import org.nd4j.autodiff.samediff.internal.Variable;
+import org.nd4j.linalg.api.ops.BaseScalarOp;
 import org.nd4j.linalg.api.ops.impl.reduce.Mmul;
 import org.nd4j.linalg.api.ops.impl.reduce.bp.MeanBp;
 import org.nd4j.linalg.api.ops.impl.reduce.floating.Mean;
+import org.nd4j.linalg.api.ops.impl.scalar.ScalarAdd;
+import org.nd4j.linalg.api.ops.impl.scalar.ScalarMultiplication;
 import org.nd4j.linalg.api.ops.impl.shape.Create;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.Erf;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.AddOp;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.SubOp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.bp.AddBpOp;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.bp.MulBpOp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.bp.SubBpOp;
 
 /**
@@ -62,6 +68,12 @@ import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.bp.SubBpOp;
  * <p>And softmax: libnd4j's {@code softmax_bp} reads the softmax's input and computes the softmax again, so the
  * input (the attention scores with their position terms) stayed alive next to the output, which the attention's
  * matmul backward keeps anyway. Its formula, {@code s (g - sum(s g))}, is built here from the output instead.
+ *
+ * <p>And GELU, {@code (x / 2) (erf(x / sqrt 2) + 1)} as elementwise ops: the backward of its product and of its
+ * erf kept three arrays of x's size from the forward pass (both factors, and the erf's derivative, which the
+ * session computes eagerly as it needs no gradient). The backward of a product or an erf now reads copies of its
+ * inputs recomputed from the first input that is not a scalar multiply, scalar add or erf (x here), so only x is
+ * kept, as in PyTorch; the copies are the same ops on the same array, so the same numbers (see {@link #recomputed}).
  */
 final class Backprop {
   /** A trainable tensor's gradient is the graph variable {@code <name>-grad}. */
@@ -72,6 +84,8 @@ final class Backprop {
   private final Set<String> needed = new HashSet<>();
   /** Every variable's gradient so far (a sum of its consumers' contributions once they have all run). */
   private final Map<String, SDVariable> grads = new HashMap<>();
+  /** Backward-pass copies of cheap forward variables, by forward name (see {@link #recomputed}). */
+  private final Map<String, SDVariable> recomputed = new HashMap<>();
 
   private Backprop(SameDiff sd) {
     this.sd = sd;
@@ -182,6 +196,9 @@ final class Backprop {
       inGrads = softmaxFromOutput(op, outGrads.get(0));
     }
     if (inGrads == null) {
+      inGrads = fromRecomputedInputs(op, in, outGrads);
+    }
+    if (inGrads == null) {
       inGrads = op.getOp().doDiff(outGrads);
       checkState(inGrads != null, "op %s (%s) has no gradient", op.getName(), op.getOp().opName());
     }
@@ -249,6 +266,72 @@ final class Backprop {
     // Not sum(true, axis): M2.1's keepDims sum over a negative axis gives wrong numbers.
     SDVariable sum = sd.expandDims(s.mul(grad).sum(false, axis), axis);
     return List.of(s.mul(grad.sub(sum)));
+  }
+
+  /**
+   * The backward of a product or an erf from recomputed copies of its inputs (see {@link #recomputed}); null for
+   * any other op, or when no input is recomputable (then {@code doDiff} reads the forward arrays).
+   */
+  private List<SDVariable> fromRecomputedInputs(SameDiffOp op, List<String> in, List<SDVariable> outGrads) {
+    boolean product = op.getOp() instanceof MulOp && in.size() == 2;
+    if (!product && !(op.getOp() instanceof Erf && in.size() == 1)) {
+      return null;
+    }
+    SDVariable grad = outGrads.get(0);
+    List<SDVariable> copies = new ArrayList<>();
+    boolean any = false;
+    for (String name : in) {
+      SDVariable copy = recomputed(name, grad);
+      any |= !copy.name().equals(name);
+      copies.add(copy);
+    }
+    if (!any) {
+      return null;
+    }
+    if (product) {
+      return new MulBpOp(sd, copies.get(0), copies.get(1), grad).outputs();
+    }
+    // Erf's own doDiff, on an erf of the copy: that erf itself never runs, nothing reads its output.
+    return sd.math.erf(copies.get(0)).getCreator().doDiff(outGrads);
+  }
+
+  /**
+   * A backward-pass copy of {@code name} if a chain of scalar multiplies, scalar adds and erfs computes it from a
+   * variable that is not such an output (the chain is repeated on that variable, which then stays alive instead of
+   * the chain's outputs), else the variable itself. The chain starts only once {@code grad} exists, else the
+   * session would run it at once in the forward pass. Copies are shared by the backward ops that read them.
+   */
+  private SDVariable recomputed(String name, SDVariable grad) {
+    SDVariable v = sd.getVariable(name);
+    String producer = v.getVariableType() == VariableType.ARRAY ? sd.getVariables().get(name).getOutputOfOp() : null;
+    if (producer == null) {
+      return v;
+    }
+    SDVariable done = recomputed.get(name);
+    if (done != null) {
+      return done;
+    }
+    SameDiffOp op = sd.getOps().get(producer);
+    List<String> in = inputs(op);
+    boolean cheap = op.getOp() instanceof ScalarMultiplication || op.getOp() instanceof ScalarAdd
+        || op.getOp() instanceof Erf;
+    if (!cheap || in.size() != 1) {
+      return v;
+    }
+    SDVariable input = recomputed(in.get(0), grad);
+    boolean first = input.name().equals(in.get(0));
+    SDVariable copy;
+    if (op.getOp() instanceof Erf) {
+      copy = sd.math.erf(input);
+    } else {
+      double scalar = ((BaseScalarOp) op.getOp()).scalar().getDouble(0);
+      copy = op.getOp() instanceof ScalarAdd ? input.add(scalar) : input.mul(scalar);
+    }
+    if (first) {
+      copy.addControlDependency(grad); // later links wait for this one through their input
+    }
+    recomputed.put(name, copy);
+    return copy;
   }
 
   /**
