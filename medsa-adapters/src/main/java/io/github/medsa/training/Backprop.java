@@ -20,7 +20,21 @@ import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.VariableType;
 import org.nd4j.autodiff.samediff.internal.SameDiffOp;
 import org.nd4j.autodiff.samediff.internal.Variable;
+import org.nd4j.linalg.api.ops.BaseScalarOp;
 import org.nd4j.linalg.api.ops.impl.reduce.Mmul;
+import org.nd4j.linalg.api.ops.impl.reduce.bp.MeanBp;
+import org.nd4j.linalg.api.ops.impl.reduce.floating.Mean;
+import org.nd4j.linalg.api.ops.impl.scalar.ScalarAdd;
+import org.nd4j.linalg.api.ops.impl.scalar.ScalarMultiplication;
+import org.nd4j.linalg.api.ops.impl.shape.Create;
+import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.Erf;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.AddOp;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.SubOp;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.bp.AddBpOp;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.bp.MulBpOp;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.bp.SubBpOp;
 
 /**
  * Reverse-mode differentiation of a scalar loss, appended to the forward graph itself, in place of SameDiff's
@@ -44,6 +58,23 @@ import org.nd4j.linalg.api.ops.impl.reduce.Mmul;
  * <p>One special case: a matmul with one input that needs no gradient (a frozen weight, a constant) gets only the
  * other input's gradient, as the one matmul of the two that {@code matmul_bp} runs (same transposes, so the same
  * numbers).
+ *
+ * <p>Another: the backward ops of add, subtract and mean ({@code add_bp}, {@code sub_bp}, {@code reduce_mean_bp})
+ * read their forward inputs only for their shapes, yet reading them keeps those inputs alive from the forward pass
+ * until the backward pass reaches them: in a ViT-B training step at 256, 0.7 of the 1.5 GB alive at the peak were
+ * arrays kept for nothing but their shapes (every linear layer's product before its bias, the attention scores
+ * before each relative-position term). They get stand-ins of the same shape instead (see {@link #shapeOf}).
+ *
+ * <p>And softmax: libnd4j's {@code softmax_bp} reads the softmax's input and computes the softmax again, so the
+ * input (the attention scores with their position terms) stayed alive next to the output, which the attention's
+ * matmul backward keeps anyway. Its formula, {@code s (g - sum(s g))}, is built here from the output instead.
+ *
+ * <p>And GELU, {@code (x / 2) (erf(x / sqrt 2) + 1)} as elementwise ops: the backward of its product and of its
+ * erf kept three arrays of x's size from the forward pass (both factors, and the erf's derivative, which the
+ * session computes eagerly as it needs no gradient). The backward of a product or an erf now reads copies of its
+ * inputs recomputed from the first input that is not a scalar multiply or add, so x and the erf stay alive
+ * instead; the copies are the same ops on the same array, so the same numbers (see {@link #recomputed}). Not
+ * recomputing the erf as well (only x would stay, as in PyTorch) is deliberate: it cost 0.5 s of CPU per ViT-B step.
  */
 final class Backprop {
   /** A trainable tensor's gradient is the graph variable {@code <name>-grad}. */
@@ -54,6 +85,8 @@ final class Backprop {
   private final Set<String> needed = new HashSet<>();
   /** Every variable's gradient so far (a sum of its consumers' contributions once they have all run). */
   private final Map<String, SDVariable> grads = new HashMap<>();
+  /** Backward-pass copies of cheap forward variables, by forward name (see {@link #recomputed}). */
+  private final Map<String, SDVariable> recomputed = new HashMap<>();
 
   private Backprop(SameDiff sd) {
     this.sd = sd;
@@ -158,6 +191,15 @@ final class Backprop {
     List<String> in = inputs(op);
     List<SDVariable> inGrads = frozenOperandMatmul(op, in, outGrads.get(0));
     if (inGrads == null) {
+      inGrads = shapeOnlyBackward(op, in, outGrads.get(0));
+    }
+    if (inGrads == null) {
+      inGrads = softmaxFromOutput(op, outGrads.get(0));
+    }
+    if (inGrads == null) {
+      inGrads = fromRecomputedInputs(op, in, outGrads);
+    }
+    if (inGrads == null) {
       inGrads = op.getOp().doDiff(outGrads);
       checkState(inGrads != null, "op %s (%s) has no gradient", op.getName(), op.getOp().opName());
     }
@@ -192,6 +234,116 @@ final class Backprop {
     return needed.contains(in.get(0))
         ? Arrays.asList(sd.mmul(gradC, b, tC, !tB, tA), null)
         : Arrays.asList(null, sd.mmul(a, gradC, !tA, tC, tB));
+  }
+
+  /**
+   * The backward ops of add, subtract and mean, as their {@code doDiff} builds them but reading stand-ins of their
+   * forward inputs (the ops only read their shapes). Null for any other op.
+   */
+  private List<SDVariable> shapeOnlyBackward(SameDiffOp op, List<String> in, SDVariable grad) {
+    if (op.getOp() instanceof AddOp && in.size() == 2) {
+      return new AddBpOp(sd, shapeOf(in.get(0), grad), shapeOf(in.get(1), grad), grad).outputs();
+    }
+    if (op.getOp() instanceof SubOp && in.size() == 2) {
+      return new SubBpOp(sd, shapeOf(in.get(0), grad), shapeOf(in.get(1), grad), grad).outputs();
+    }
+    if (op.getOp() instanceof Mean mean && in.size() == 1) {
+      return new MeanBp(sd, shapeOf(in.get(0), grad), grad, mean.isKeepDims(), mean.getDimensions()).outputs();
+    }
+    return null;
+  }
+
+  /**
+   * A softmax's backward from its output {@code s} as {@code softmax_bp} computes it from the softmax it recomputes:
+   * {@code s * (g - sum(s * g))} along the softmax's axis. Null if {@code op} is not a softmax.
+   */
+  private List<SDVariable> softmaxFromOutput(SameDiffOp op, SDVariable grad) {
+    if (!(op.getOp() instanceof SoftMax softmax) || op.getOutputsOfOp().size() != 1) {
+      return null;
+    }
+    long[] args = softmax.iArgs();
+    int axis = args.length > 0 ? (int) args[0] : -1; // libnd4j's default: the last axis
+    SDVariable s = sd.getVariable(op.getOutputsOfOp().get(0));
+    // Not sum(true, axis): M2.1's keepDims sum over a negative axis gives wrong numbers.
+    SDVariable sum = sd.expandDims(s.mul(grad).sum(false, axis), axis);
+    return List.of(s.mul(grad.sub(sum)));
+  }
+
+  /**
+   * The backward of a product or an erf from recomputed copies of its inputs (see {@link #recomputed}); null for
+   * any other op, or when no input is recomputable (then {@code doDiff} reads the forward arrays).
+   */
+  private List<SDVariable> fromRecomputedInputs(SameDiffOp op, List<String> in, List<SDVariable> outGrads) {
+    boolean product = op.getOp() instanceof MulOp && in.size() == 2;
+    if (!product && !(op.getOp() instanceof Erf && in.size() == 1)) {
+      return null;
+    }
+    SDVariable grad = outGrads.get(0);
+    List<SDVariable> copies = new ArrayList<>();
+    boolean any = false;
+    for (String name : in) {
+      SDVariable copy = recomputed(name, grad);
+      any |= !copy.name().equals(name);
+      copies.add(copy);
+    }
+    if (!any) {
+      return null;
+    }
+    if (product) {
+      return new MulBpOp(sd, copies.get(0), copies.get(1), grad).outputs();
+    }
+    // Erf's own doDiff, on an erf of the copy: that erf itself never runs, nothing reads its output.
+    return sd.math.erf(copies.get(0)).getCreator().doDiff(outGrads);
+  }
+
+  /**
+   * A backward-pass copy of {@code name} if a chain of scalar multiplies and adds computes it from a variable that
+   * is not such an output (the chain is repeated on that variable, which then stays alive instead of the chain's
+   * outputs), else the variable itself. The chain starts only once {@code grad} exists, else the
+   * session would run it at once in the forward pass. Copies are shared by the backward ops that read them.
+   */
+  private SDVariable recomputed(String name, SDVariable grad) {
+    SDVariable v = sd.getVariable(name);
+    String producer = v.getVariableType() == VariableType.ARRAY ? sd.getVariables().get(name).getOutputOfOp() : null;
+    if (producer == null) {
+      return v;
+    }
+    SDVariable done = recomputed.get(name);
+    if (done != null) {
+      return done;
+    }
+    SameDiffOp op = sd.getOps().get(producer);
+    List<String> in = inputs(op);
+    // Elementwise ops much cheaper than keeping their output (an erf is not: recomputing it costs more).
+    boolean cheap = op.getOp() instanceof ScalarMultiplication || op.getOp() instanceof ScalarAdd;
+    if (!cheap || in.size() != 1) {
+      return v;
+    }
+    SDVariable input = recomputed(in.get(0), grad);
+    boolean first = input.name().equals(in.get(0));
+    double scalar = ((BaseScalarOp) op.getOp()).scalar().getDouble(0);
+    SDVariable copy = op.getOp() instanceof ScalarAdd ? input.add(scalar) : input.mul(scalar);
+    if (first) {
+      copy.addControlDependency(grad); // later links wait for this one through their input
+    }
+    recomputed.put(name, copy);
+    return copy;
+  }
+
+  /**
+   * What a backward op that reads only the shape of {@code name} can read in its place: the variable itself if it
+   * is alive anyway (a weight, a constant, a placeholder), else an uninitialised array of its shape, made once
+   * {@code grad} exists. Only the tiny shape is kept from the forward pass; without the control dependency the
+   * session would make the stand-in as soon as the shape is known, in the forward pass.
+   */
+  private SDVariable shapeOf(String name, SDVariable grad) {
+    SDVariable v = sd.getVariable(name);
+    if (v.getVariableType() != VariableType.ARRAY) {
+      return v;
+    }
+    SDVariable standIn = new Create(null, sd, sd.shape(v), 'c', false, v.dataType()).outputVariable();
+    standIn.addControlDependency(grad);
+    return standIn;
   }
 
   /**

@@ -19,6 +19,8 @@ import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.OpContext;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Releases each intermediate of a graph call as soon as the last op of the call that reads it has run.
@@ -33,8 +35,13 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
  *
  * <p>The ops of a call are those the requested outputs depend on (inputs and control dependencies, transitively):
  * exactly what the session executes in our graphs, which have no control flow.
+ *
+ * <p>With its logger at DEBUG it also logs, at the end of each call, the variables alive together at the call's
+ * peak ({@link LivePeakProfile}).
  */
 final class LastUseReleaser extends BaseListener {
+  private static final Logger log = LoggerFactory.getLogger(LastUseReleaser.class);
+
   private final SameDiff sd;
   private final PooledMemoryMgr memory;
   /** Per set of requested outputs: how many ops of such a call read each variable. */
@@ -53,10 +60,13 @@ final class LastUseReleaser extends BaseListener {
   private final Map<INDArray, Long> dead = new IdentityHashMap<>();
   /** Buffers of requested outputs (an identity op may return its input's buffer): never released. */
   private final Set<DataBuffer> pinned = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+  /** Null unless the logger is at DEBUG when the listener is made. */
+  private final LivePeakProfile profile;
 
   LastUseReleaser(SameDiff sd, PooledMemoryMgr memory) {
     this.sd = sd;
     this.memory = memory;
+    this.profile = log.isDebugEnabled() ? new LivePeakProfile(sd) : null;
   }
 
   /** Starts a call that computes {@code outputs}. */
@@ -69,6 +79,9 @@ final class LastUseReleaser extends BaseListener {
   /** Ends the call: what is still tracked is left to the end-of-call sweep. */
   void end() {
     releaseDead();
+    if (profile != null) {
+      profile.report(log);
+    }
     forget();
   }
 
@@ -123,6 +136,9 @@ final class LastUseReleaser extends BaseListener {
         release(p); // an output nobody in this call reads (one of several outputs of an op)
       } else {
         live.put(name, p);
+        if (profile != null) {
+          profile.produced(array);
+        }
       }
     }
     List<String> inputs = op.getInputsToOp();
@@ -132,8 +148,14 @@ final class LastUseReleaser extends BaseListener {
         if (p != null && --p.readsLeft == 0) {
           live.remove(in);
           release(p);
+          if (profile != null) {
+            profile.released(p.array);
+          }
         }
       }
+    }
+    if (profile != null) {
+      profile.afterOp(op.getName(), live);
     }
   }
 
@@ -149,7 +171,7 @@ final class LastUseReleaser extends BaseListener {
   }
 
   /** A variable's array, its id when produced, and how many of the call's ops have still to read it. */
-  private static final class Produced {
+  static final class Produced {
     final INDArray array;
     final long id;
     int readsLeft;
