@@ -113,19 +113,32 @@ class DemoCommandTest {
     Path out = tmp.resolve("demo-full");
     assertThat(MedSACommand.run("demo", "--out", out.toString())).isZero();
     assertOutputs(out);
-    // What the README says the table shows (measured 2026-12-02, oneDNN build: held-out 0.000, 0.577, 0.000, 0.648,
-    // 0.552; generic build: 0.000, 0.630, 0.000, 0.619, 0.319):
-    // adapters + decoder and decoder only are level, the adapters alone and the frozen model score about 0.
+    // What the README says the table shows (measured 2026-12-07, oneDNN build; validation / held-out Dice:
+    // frozen 0.000 / 0.000, adapters + decoder 0.850 / 0.642, adapters only 0.189 / 0.087, decoder only
+    // 0.840 / 0.524, full fine-tuning 0.881 / 0.245): on validation, adapters + decoder and decoder only are level
+    // and full fine-tuning is best; the adapters alone barely learn the structure, the frozen model not at all;
+    // on the held-out block full fine-tuning falls below the other two.
     List<String> csv = Files.readAllLines(out.resolve("results.csv"));
-    double frozen = Double.parseDouble(csv.get(1).split(",")[4]);
-    double adapters = Double.parseDouble(csv.get(2).split(",")[4]);
-    double adaptersOnly = Double.parseDouble(csv.get(3).split(",")[4]);
-    double decoder = Double.parseDouble(csv.get(4).split(",")[4]);
-    assertThat(frozen).isLessThan(0.05);
-    assertThat(adaptersOnly).isLessThan(0.05);
-    assertThat(adapters).isGreaterThan(0.5);
-    assertThat(decoder).isGreaterThan(0.5);
-    assertThat(Math.abs(adapters - decoder)).isLessThan(0.1);
+    double[] heldOut = new double[5];
+    double[] validation = new double[5];
+    for (int row = 0; row < 5; row++) {
+      String[] cells = csv.get(row + 1).split(",");
+      heldOut[row] = Double.parseDouble(cells[4]);
+      validation[row] = Double.parseDouble(cells[12]);
+    }
+    int frozen = 0;
+    int adapters = 1;
+    int adaptersOnly = 2;
+    int decoder = 3;
+    int full = 4;
+    assertThat(validation[frozen]).isLessThan(0.05);
+    assertThat(heldOut[frozen]).isLessThan(0.05);
+    assertThat(validation[adaptersOnly]).isLessThan(0.35);
+    assertThat(validation[adapters]).isGreaterThan(0.8);
+    assertThat(validation[decoder]).isGreaterThan(0.8);
+    assertThat(Math.abs(validation[adapters] - validation[decoder])).isLessThan(0.05);
+    assertThat(validation[full]).isGreaterThan(Math.max(validation[adapters], validation[decoder]));
+    assertThat(heldOut[full]).isLessThan(Math.min(heldOut[adapters], heldOut[decoder]));
   }
 
   @Test
