@@ -136,9 +136,6 @@ final class LastUseReleaser extends BaseListener {
         release(p); // an output nobody in this call reads (one of several outputs of an op)
       } else {
         live.put(name, p);
-        if (profile != null) {
-          profile.produced(array);
-        }
       }
     }
     List<String> inputs = op.getInputsToOp();
@@ -148,9 +145,6 @@ final class LastUseReleaser extends BaseListener {
         if (p != null && --p.readsLeft == 0) {
           live.remove(in);
           release(p);
-          if (profile != null) {
-            profile.released(p.array);
-          }
         }
       }
     }

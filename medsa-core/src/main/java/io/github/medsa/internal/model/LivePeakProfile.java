@@ -23,7 +23,6 @@ final class LivePeakProfile {
   private static final int TOP = Integer.getInteger("medsa.profileTop", 25);
 
   private final SameDiff sd;
-  private long liveBytes;
   private long peakBytes;
   private String peakOp = "";
   private List<Entry> atPeak = List.of();
@@ -32,16 +31,15 @@ final class LivePeakProfile {
     this.sd = sd;
   }
 
-  void produced(INDArray array) {
-    liveBytes += ArrayPool.bytesOf(array);
-  }
-
-  void released(INDArray array) {
-    liveBytes -= ArrayPool.bytesOf(array);
-  }
-
-  /** After an op has run: snapshots {@code live} if this is the most alive so far in the call. */
+  /**
+   * After an op has run: snapshots {@code live} if this is the most alive so far in the call. The live bytes are
+   * summed from {@code live} itself (a pass per op, affordable at DEBUG) rather than counted beside it.
+   */
   void afterOp(String op, Map<String, LastUseReleaser.Produced> live) {
+    long liveBytes = 0;
+    for (LastUseReleaser.Produced p : live.values()) {
+      liveBytes += ArrayPool.bytesOf(p.array);
+    }
     if (liveBytes <= peakBytes) {
       return;
     }
@@ -71,7 +69,6 @@ final class LivePeakProfile {
           log.debug("  {} KiB {} {} = {} read by {}", e.bytes >> 10, e.shape, e.name, producerType(e.name),
               readers(e.name)));
     }
-    liveBytes = 0;
     peakBytes = 0;
     peakOp = "";
     atPeak = List.of();
