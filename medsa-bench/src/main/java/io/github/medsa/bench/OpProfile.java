@@ -69,10 +69,13 @@ public final class OpProfile {
     double opMs = timer.total.values().stream().mapToLong(Long::longValue).sum() / 1e6 / runs;
     System.out.printf("%s: %.1f ms/run wall, %.1f ms/run inside ops (%d ops/run), %.1f ms/run elsewhere%n", what,
         wallMs, opMs, timer.count.values().stream().mapToInt(Integer::intValue).sum() / runs, wallMs - opMs);
-    timer.total.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(20)
-        .forEach(e -> System.out.printf("  %-28s %6d calls/run %9.1f ms/run%n", e.getKey(),
+    timer.total.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(BY_SHAPE ? 45 : 20)
+        .forEach(e -> System.out.printf("  %-40s %6d calls/run %9.1f ms/run%n", e.getKey(),
             timer.count.get(e.getKey()) / runs, e.getValue() / 1e6 / runs));
   }
+
+  /** {@code -Dprofile.byShape=true}: one line per op type and output shape instead of per op type. */
+  private static final boolean BY_SHAPE = Boolean.getBoolean("profile.byShape");
 
   private static final class Timer extends BaseListener {
     final Map<String, Long> total = new HashMap<>();
@@ -93,6 +96,9 @@ public final class OpProfile {
     public void opExecution(SameDiff sd, At at, MultiDataSet batch, SameDiffOp op, OpContext opContext,
         INDArray[] outputs) {
       String name = op.getOp().opName();
+      if (BY_SHAPE && outputs != null && outputs.length > 0 && outputs[0] != null) {
+        name += " " + java.util.Arrays.toString(outputs[0].shape());
+      }
       total.merge(name, System.nanoTime() - start, Long::sum);
       count.merge(name, 1, Integer::sum);
     }

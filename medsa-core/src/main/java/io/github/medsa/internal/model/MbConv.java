@@ -6,7 +6,7 @@ import org.nd4j.autodiff.samediff.SDVariable;
 
 /**
  * TinyViT's {@code MBConv} (layer 0): 1x1 expansion, GELU, depthwise 3x3, GELU, 1x1 projection, residual, GELU, on
- * NCHW grids {@code [B, dim, h, w]}.
+ * channels-last grids {@code [B, h, w, dim]}.
  */
 final class MbConv {
   private MbConv() {}

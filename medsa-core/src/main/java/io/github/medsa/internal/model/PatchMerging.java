@@ -6,7 +6,7 @@ import org.nd4j.autodiff.samediff.SDVariable;
 
 /**
  * TinyViT's {@code PatchMerging} between layers: 1x1 {@code in -> out}, GELU, depthwise 3x3 with stride 2 (1 where
- * MobileSAM keeps the grid, {@link io.github.medsa.TinyVitSizes#mergeStride}), GELU, 1x1; NCHW in and out.
+ * MobileSAM keeps the grid, {@link io.github.medsa.TinyVitSizes#mergeStride}), GELU, 1x1; channels-last grids {@code [B, h, w, C]} in and out.
  */
 final class PatchMerging {
   private PatchMerging() {}

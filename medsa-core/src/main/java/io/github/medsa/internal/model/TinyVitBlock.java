@@ -41,8 +41,8 @@ final class TinyVitBlock {
     };
     x = x.add(extension.attentionResidual(b, index, attnOut, x, unsupported));
 
-    SDVariable grid = x.reshape(-1, g, g, dim).permute(0, 3, 1, 2); // [B, C, g, g]
-    x = Conv2dBn.depthwise(b.child("local_conv"), grid, dim, localConv, 1).permute(0, 2, 3, 1).reshape(-1, dim);
+    // Token rows are a channels-last grid as they are: [B * g * g, C] -> [B, g, g, C] -> rows again.
+    x = Conv2dBn.depthwise(b.child("local_conv"), x.reshape(-1, g, g, dim), dim, localConv, 1).reshape(-1, dim);
 
     Scope m = b.child("mlp");
     SDVariable hidden = Layers.gelu(Layers.linear(m.child("fc1"), Layers.layerNorm(m.child("norm"), x, dim, eps, Layers.NormAxis.TOKEN_ROWS),

@@ -50,8 +50,10 @@ public final class TinyVitEncoder implements EncoderGraph {
     Scope s = root.child("image_encoder");
     int d0 = sizes.dim(0);
     Scope stem = s.child("patch_embed.seq");
-    SDVariable x = Layers.gelu(Conv2dBn.conv(stem.child("0"), image, 3, d0 / 2, 3, 2));
-    x = Conv2dBn.conv(stem.child("2"), x, d0 / 2, d0, 3, 2); // [B, d0, S/4, S/4]
+    // The convolutions run channels-last (see Conv2dBn), and token rows are that layout reshaped.
+    SDVariable x = image.permute(0, 2, 3, 1); // [B, S, S, 3]
+    x = Layers.gelu(Conv2dBn.conv(stem.child("0"), x, 3, d0 / 2, 3, 2));
+    x = Conv2dBn.conv(stem.child("2"), x, d0 / 2, d0, 3, 2); // [B, S/4, S/4, d0]
 
     Scope layer0 = s.child("layers.0");
     int hidden = (int) (d0 * sizes.mbconvExpandRatio());
@@ -76,7 +78,7 @@ public final class TinyVitEncoder implements EncoderGraph {
       int outDim = dim;
       if (l < 3) {
         outDim = sizes.dim(l + 1);
-        SDVariable grid = tokens.reshape(-1, g, g, dim).permute(0, 3, 1, 2); // [B, C, g, g]
+        SDVariable grid = tokens.reshape(-1, g, g, dim); // [B, g, g, C]
         tokens = rows(PatchMerging.apply(layer.child("downsample"), grid, dim, outDim, sizes.mergeStride(l)), outDim);
       }
       int gOut = sizes.gridSize(cfg.imageSize(), Math.min(l + 1, 3));
@@ -87,9 +89,9 @@ public final class TinyVitEncoder implements EncoderGraph {
         sizes.outputDim(), cfg.promptEmbedDim());
   }
 
-  /** NCHW {@code [B, C, h, w]} to token rows {@code [B * h * w, C]}, row-major over (b, y, x). */
-  private static SDVariable rows(SDVariable nchw, int channels) {
-    return nchw.permute(0, 2, 3, 1).reshape(-1, channels);
+  /** A channels-last grid {@code [B, h, w, C]} as token rows {@code [B * h * w, C]}, row-major over (b, y, x). */
+  private static SDVariable rows(SDVariable nhwc, int channels) {
+    return nhwc.reshape(-1, channels);
   }
 
   private static int square(int g) {

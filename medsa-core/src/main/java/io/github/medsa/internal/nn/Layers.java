@@ -145,6 +145,56 @@ public final class Layers {
     return x.getSameDiff().nn.relu(x, 0.0);
   }
 
+  /** How a 4-D grid is laid out: channels first ({@code [B, C, H, W]}, PyTorch's) or last ({@code [B, H, W, C]}). */
+  public enum GridLayout {
+    /** {@code [B, C, H, W]}. */
+    NCHW,
+    /** {@code [B, H, W, C]}: token rows {@code [B * H * W, C]} reshaped, no copy of the data's order. */
+    NHWC
+  }
+
+  /**
+   * A convolution's configuration: square kernel {@code k}, equal strides and zero padding, dilation 1, weights in
+   * SameDiff's default YXIO layout (its OIYX option has a broken backward pass in M2.1).
+   *
+   * @param k kernel size
+   * @param stride stride along both axes
+   * @param pad zero padding on every side, in pixels
+   * @param layout how input and output are laid out
+   * @return the configuration for {@code conv2d} and {@code depthWiseConv2d}
+   */
+  public static Conv2DConfig convConfig(int k, int stride, int pad, GridLayout layout) {
+    return Conv2DConfig.builder().kH(k).kW(k).sH(stride).sW(stride).pH(pad).pW(pad).dataFormat(layout.name())
+        .weightsFormat(WeightsFormat.YXIO).build();
+  }
+
+  /**
+   * A {@code torch.nn.Conv2d}'s weight, PyTorch's {@code [out, in, k, k]} variable seen as SameDiff's YXIO
+   * {@code [k, k, in, out]}.
+   *
+   * @param s the module's scope (holds {@code weight})
+   * @param in input channels
+   * @param out output channels
+   * @param k kernel size (square)
+   * @return the weight {@code [k, k, in, out]}
+   */
+  public static SDVariable convWeight(Scope s, int in, int out, int k) {
+    return s.param("weight", out, in, k, k).permute(2, 3, 1, 0);
+  }
+
+  /**
+   * A depthwise {@code torch.nn.Conv2d}'s weight ({@code groups = channels}), PyTorch's {@code [channels, 1, k, k]}
+   * variable seen as SameDiff's depthwise layout {@code [k, k, channels, 1]}.
+   *
+   * @param s the module's scope (holds {@code weight})
+   * @param channels the number of channels (and groups)
+   * @param k kernel size (square)
+   * @return the weight {@code [k, k, channels, 1]}
+   */
+  public static SDVariable depthwiseWeight(Scope s, int channels, int k) {
+    return s.param("weight", channels, 1, k, k).permute(2, 3, 0, 1);
+  }
+
   /**
    * {@code torch.nn.Conv2d} on NCHW input, weight {@code [out, in, k, k]}.
    *
@@ -160,16 +210,14 @@ public final class Layers {
    */
   public static SDVariable conv2d(Scope s, SDVariable x, int in, int out, int k, int stride, int pad,
       boolean bias) {
-    // Default YXIO weights: the OIYX option has a broken backward pass in M2.1.
-    SDVariable w = s.param("weight", out, in, k, k).permute(2, 3, 1, 0);
-    Conv2DConfig cfg = Conv2DConfig.builder().kH(k).kW(k).sH(stride).sW(stride).pH(pad).pW(pad)
-        .dataFormat("NCHW").weightsFormat(WeightsFormat.YXIO).build();
+    SDVariable w = convWeight(s, in, out, k);
+    Conv2DConfig cfg = convConfig(k, stride, pad, GridLayout.NCHW);
     return bias ? s.sd().cnn.conv2d(x, w, s.param("bias", out), cfg) : s.sd().cnn.conv2d(x, w, cfg);
   }
 
   /**
    * A depthwise {@code torch.nn.Conv2d} ({@code groups = channels}, no bias) on NCHW input, weight
-   * {@code [channels, 1, k, k]}: SameDiff's depthwise convolution wants {@code [k, k, channels, 1]}.
+   * {@code [channels, 1, k, k]}.
    *
    * @param s the module's scope (holds {@code weight})
    * @param x the input {@code [B, channels, H, W]}
@@ -180,10 +228,7 @@ public final class Layers {
    * @return the output {@code [B, channels, H', W']}
    */
   public static SDVariable depthwiseConv2d(Scope s, SDVariable x, int channels, int k, int stride, int pad) {
-    SDVariable w = s.param("weight", channels, 1, k, k).permute(2, 3, 0, 1);
-    Conv2DConfig cfg = Conv2DConfig.builder().kH(k).kW(k).sH(stride).sW(stride).pH(pad).pW(pad)
-        .dataFormat("NCHW").build();
-    return s.sd().cnn.depthWiseConv2d(x, w, cfg);
+    return s.sd().cnn.depthWiseConv2d(x, depthwiseWeight(s, channels, k), convConfig(k, stride, pad, GridLayout.NCHW));
   }
 
   /**
