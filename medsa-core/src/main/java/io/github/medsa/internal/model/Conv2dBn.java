@@ -20,27 +20,40 @@ import org.nd4j.autodiff.samediff.SDVariable;
 final class Conv2dBn {
   private Conv2dBn() {}
 
-  /** A full convolution {@code in -> out}, kernel {@code k}, padding {@code k / 2}. */
-  static SDVariable conv(Scope s, SDVariable x, int in, int out, int k, int stride) {
-    BatchNorm bn = BatchNorm.of(s.child("bn"), out);
+  /**
+   * {@code outGain * Conv2d_BN(inGain * x)} for a full convolution {@code in -> out}, kernel {@code k}, padding
+   * {@code k / 2}; the gains folded into the weight and bias: how {@link
+   * Layers#scaledGelu} leaves GELU's constant factors to the convolutions around it.
+   */
+  static SDVariable conv(Scope s, SDVariable x, int in, int out, int k, int stride, double inGain, double outGain) {
+    BatchNorm bn = BatchNorm.of(s.child("bn"), out, inGain, outGain);
     SDVariable w = Layers.convWeight(s.child("c"), in, out, k).mul(bn.scale); // [k, k, in, out] * [out]
     return s.sd().cnn.conv2d(x, w, bn.shift, Layers.convConfig(k, stride, k / 2, GridLayout.NHWC));
   }
 
-  /** A depthwise convolution ({@code groups = channels}), kernel {@code k}, padding {@code k / 2}. */
-  static SDVariable depthwise(Scope s, SDVariable x, int channels, int k, int stride) {
-    BatchNorm bn = BatchNorm.of(s.child("bn"), channels);
+  /**
+   * {@code outGain * Conv2d_BN(inGain * x)} for a depthwise convolution ({@code groups = channels}), kernel {@code k},
+   * padding {@code k / 2}.
+   */
+  static SDVariable depthwise(Scope s, SDVariable x, int channels, int k, int stride, double inGain,
+      double outGain) {
+    BatchNorm bn = BatchNorm.of(s.child("bn"), channels, inGain, outGain);
     SDVariable w = Layers.depthwiseWeight(s.child("c"), channels, k).mul(bn.scale.reshape(channels, 1)); // [k,k,C,1]
     return s.sd().cnn.depthWiseConv2d(x, w, bn.shift, Layers.convConfig(k, stride, k / 2, GridLayout.NHWC));
   }
 
-  /** BatchNorm on running statistics as {@code x * scale + shift}, per channel. */
+  /**
+   * BatchNorm on running statistics as {@code y * scale + shift} per channel, times {@code outGain}, for a
+   * convolution's output {@code y} on an input times {@code inGain}: the scale takes both gains, the shift only the
+   * output's.
+   */
   private record BatchNorm(SDVariable scale, SDVariable shift) {
-    /** {@code scale = weight / sqrt(running_var + eps)}, {@code shift = bias - running_mean * scale}. */
-    static BatchNorm of(Scope bn, int channels) {
+    /** {@code scale = weight / sqrt(running_var + eps)}, {@code shift = bias - running_mean * scale}, with gains. */
+    static BatchNorm of(Scope bn, int channels, double inGain, double outGain) {
       SDVariable scale = bn.param("weight", channels)
           .mul(bn.sd().math.rsqrt(bn.param("running_var", channels).add(TinyVitSizes.BATCH_NORM_EPS)));
-      return new BatchNorm(scale, bn.param("bias", channels).sub(bn.param("running_mean", channels).mul(scale)));
+      SDVariable shift = bn.param("bias", channels).sub(bn.param("running_mean", channels).mul(scale));
+      return new BatchNorm(scale.mul(inGain * outGain), shift.mul(outGain));
     }
   }
 }

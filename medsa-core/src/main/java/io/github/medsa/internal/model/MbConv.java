@@ -12,9 +12,10 @@ final class MbConv {
   private MbConv() {}
 
   static SDVariable apply(Scope b, SDVariable x, int dim, int hidden) {
-    SDVariable y = Layers.gelu(Conv2dBn.conv(b.child("conv1"), x, dim, hidden, 1, 1));
-    y = Layers.gelu(Conv2dBn.depthwise(b.child("conv2"), y, hidden, 3, 1));
-    y = Conv2dBn.conv(b.child("conv3"), y, hidden, dim, 1, 1);
-    return Layers.gelu(y.add(x));
+    double g = Layers.GELU_GAIN; // each GELU's two constant factors go to the convolutions around it
+    SDVariable y = Layers.scaledGelu(Conv2dBn.conv(b.child("conv1"), x, dim, hidden, 1, 1, 1.0, g));
+    y = Layers.scaledGelu(Conv2dBn.depthwise(b.child("conv2"), y, hidden, 3, 1, g, g));
+    y = Conv2dBn.conv(b.child("conv3"), y, hidden, dim, 1, 1, g, 1.0);
+    return Layers.gelu(y.add(x)); // after the residual sum: no convolution to take the factors
   }
 }

@@ -12,8 +12,9 @@ final class PatchMerging {
   private PatchMerging() {}
 
   static SDVariable apply(Scope m, SDVariable x, int in, int out, int stride) {
-    SDVariable y = Layers.gelu(Conv2dBn.conv(m.child("conv1"), x, in, out, 1, 1));
-    y = Layers.gelu(Conv2dBn.depthwise(m.child("conv2"), y, out, 3, stride));
-    return Conv2dBn.conv(m.child("conv3"), y, out, out, 1, 1);
+    double g = Layers.GELU_GAIN; // each GELU's two constant factors go to the convolutions around it
+    SDVariable y = Layers.scaledGelu(Conv2dBn.conv(m.child("conv1"), x, in, out, 1, 1, 1.0, g));
+    y = Layers.scaledGelu(Conv2dBn.depthwise(m.child("conv2"), y, out, 3, stride, g, g));
+    return Conv2dBn.conv(m.child("conv3"), y, out, out, 1, 1, g, 1.0);
   }
 }

@@ -42,12 +42,14 @@ final class TinyVitBlock {
     x = x.add(extension.attentionResidual(b, index, attnOut, x, unsupported));
 
     // Token rows are a channels-last grid as they are: [B * g * g, C] -> [B, g, g, C] -> rows again.
-    x = Conv2dBn.depthwise(b.child("local_conv"), x.reshape(-1, g, g, dim), dim, localConv, 1).reshape(-1, dim);
+    x = Conv2dBn.depthwise(b.child("local_conv"), x.reshape(-1, g, g, dim), dim, localConv, 1, 1.0, 1.0)
+        .reshape(-1, dim);
 
     Scope m = b.child("mlp");
-    SDVariable hidden = Layers.gelu(Layers.linear(m.child("fc1"), Layers.layerNorm(m.child("norm"), x, dim, eps, Layers.NormAxis.TOKEN_ROWS),
-        dim, mlpDim));
-    SDVariable mlp = Layers.linear(m.child("fc2"), hidden, mlpDim, dim);
+    SDVariable normed = Layers.layerNorm(m.child("norm"), x, dim, eps, Layers.NormAxis.TOKEN_ROWS);
+    double gain = Layers.GELU_GAIN; // the GELU's two constant factors go to fc1 and fc2
+    SDVariable hidden = Layers.scaledGelu(Layers.linear(m.child("fc1"), normed, dim, mlpDim, 1.0, gain));
+    SDVariable mlp = Layers.linear(m.child("fc2"), hidden, mlpDim, dim, gain, 1.0);
     return x.add(extension.mlpResidual(b, index, mlp, x));
   }
 

@@ -52,8 +52,9 @@ public final class TinyVitEncoder implements EncoderGraph {
     Scope stem = s.child("patch_embed.seq");
     // The convolutions run channels-last (see Conv2dBn), and token rows are that layout reshaped.
     SDVariable x = image.permute(0, 2, 3, 1); // [B, S, S, 3]
-    x = Layers.gelu(Conv2dBn.conv(stem.child("0"), x, 3, d0 / 2, 3, 2));
-    x = Conv2dBn.conv(stem.child("2"), x, d0 / 2, d0, 3, 2); // [B, S/4, S/4, d0]
+    double gain = Layers.GELU_GAIN; // the GELU's two constant factors go to the convolutions around it
+    x = Layers.scaledGelu(Conv2dBn.conv(stem.child("0"), x, 3, d0 / 2, 3, 2, 1.0, gain));
+    x = Conv2dBn.conv(stem.child("2"), x, d0 / 2, d0, 3, 2, gain, 1.0); // [B, S/4, S/4, d0]
 
     Scope layer0 = s.child("layers.0");
     int hidden = (int) (d0 * sizes.mbconvExpandRatio());

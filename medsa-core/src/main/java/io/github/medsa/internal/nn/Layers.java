@@ -21,6 +21,12 @@ public final class Layers {
 
   private static final double INV_SQRT2 = 1.0 / Math.sqrt(2.0);
 
+  /**
+   * {@code -1 / sqrt 2}, GELU's constant factor when it is written with erfc: {@code GELU(x) = x/2 erfc(-x/sqrt 2)
+   * = GELU_GAIN * scaledGelu(GELU_GAIN * x)}. Between two linear maps, both factors move into their weights.
+   */
+  public static final double GELU_GAIN = -INV_SQRT2;
+
   private Layers() {}
 
   /**
@@ -51,6 +57,23 @@ public final class Layers {
   public static SDVariable linear(Scope s, SDVariable x, int in, int out, boolean bias) {
     SDVariable y = s.sd().mmul(x, s.param("weight", out, in), false, true, false);
     return bias ? y.add(s.param("bias", out)) : y;
+  }
+
+  /**
+   * {@code outGain * Linear(inGain * x)} with the gains folded into the weight and bias (small tensors) rather than
+   * applied to the activations: how {@link #scaledGelu} leaves GELU's constant factors to the layers around it.
+   *
+   * @param s the module's scope (holds {@code weight} and {@code bias})
+   * @param x the input rows {@code [n, in]}, the layer's true input divided by {@code inGain}
+   * @param in the input width
+   * @param out the output width
+   * @param inGain what {@code x} is multiplied by before the layer
+   * @param outGain what the layer's output is multiplied by
+   * @return the output rows {@code [n, out]}
+   */
+  public static SDVariable linear(Scope s, SDVariable x, int in, int out, double inGain, double outGain) {
+    SDVariable w = s.param("weight", out, in).mul(inGain * outGain);
+    return s.sd().mmul(x, w, false, true, false).add(s.param("bias", out).mul(outGain));
   }
 
   /**
@@ -133,6 +156,20 @@ public final class Layers {
    */
   public static SDVariable gelu(SDVariable x) {
     return x.mul(0.5).mul(x.getSameDiff().math.erf(x.mul(INV_SQRT2)).add(1.0));
+  }
+
+  /**
+   * Exact GELU without its constant factors: {@code u erfc(u)}, so that {@code GELU(x) = GELU_GAIN *
+   * scaledGelu(GELU_GAIN * x)}. Where GELU sits between two linear maps (a Linear or a convolution, with or without
+   * BatchNorm), the producer folds {@link #GELU_GAIN} into its weight and bias and the consumer into its weight: two
+   * elementwise passes over the activations instead of {@link #gelu}'s five. Equal to {@code torch.nn.GELU()} up to
+   * float rounding ({@code erfc} of large arguments included: the product stays near zero as GELU does).
+   *
+   * @param u the GELU input times {@link #GELU_GAIN}
+   * @return GELU of {@code u / GELU_GAIN}, divided by {@link #GELU_GAIN}; same shape
+   */
+  public static SDVariable scaledGelu(SDVariable u) {
+    return u.mul(u.getSameDiff().math.erfc(u));
   }
 
   /**
