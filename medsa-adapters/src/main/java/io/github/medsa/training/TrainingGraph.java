@@ -10,6 +10,7 @@ import io.github.medsa.extension.Scope;
 import io.github.medsa.internal.model.NativeMemory;
 import io.github.medsa.internal.model.SamAssembly;
 import io.github.medsa.internal.model.SamGraph;
+import io.github.medsa.internal.model.ConstantFolding;
 import io.github.medsa.internal.model.SessionMemory;
 import io.github.medsa.internal.model.StateDictParams;
 import io.github.medsa.internal.nn.Interpolation;
@@ -111,6 +112,7 @@ final class TrainingGraph implements AutoCloseable {
     sd.identity(LOSS, loss.build(resize(logits, cfg.lowResMaskSize(), outSize), targets));
     sd.setLossVariables(LOSS);
 
+    ConstantFolding.fold(sd); // before the backward pass, which then reads the folded constants
     List<String> names = new ArrayList<>();
     Set<String> borrowed = new HashSet<>();
     for (SDVariable v : sd.variables()) {

@@ -82,6 +82,7 @@ public final class SamGraph implements AutoCloseable {
       DecoderBlockExtension decoderExtension) {
     SameDiff sd = SameDiff.create();
     declare(sd, cfg, params, encoderExtension, decoderExtension);
+    ConstantFolding.fold(sd);
     return new SamGraph(cfg, sd);
   }
 
