@@ -155,11 +155,14 @@ public final class TrainingFixture {
             .isLessThanOrEqualTo(2 * LR * 1.001);
         continue;
       }
-      double scale = Transforms.abs(ref.castTo(DataType.DOUBLE)).maxNumber().doubleValue();
-      double diff = Fixtures.maxAbsDiff(g.tensor(n), ref);
-      assertThat(diff).as("%s after two steps: max |d| %s", n, diff).isLessThanOrEqualTo(1e-6 + 1e-4 * scale);
       if (refGrads.contains(n)) {
+        // Element by element: a value whose gradient is rounding noise against its tensor's gradient scale (one
+        // decoder weight element had 5e-9 against 0.06) takes a noise-signed Adam step in either port.
         assertUpdateMatches(n, before.get(n), g.tensor(n), ref, refGrads.get(n));
+      } else {
+        double scale = Transforms.abs(ref.castTo(DataType.DOUBLE)).maxNumber().doubleValue();
+        double diff = Fixtures.maxAbsDiff(g.tensor(n), ref);
+        assertThat(diff).as("%s after two steps: max |d| %s", n, diff).isLessThanOrEqualTo(1e-6 + 1e-4 * scale);
       }
     }
     frozenBefore.forEach((n, v) -> assertThat(g.tensor(n).equals(v)).as("frozen %s unchanged", n).isTrue());
