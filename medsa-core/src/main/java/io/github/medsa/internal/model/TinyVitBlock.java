@@ -46,9 +46,10 @@ final class TinyVitBlock {
         .reshape(-1, dim);
 
     Scope m = b.child("mlp");
-    SDVariable normed = Layers.layerNorm(m.child("norm"), x, dim, eps, Layers.NormAxis.TOKEN_ROWS);
+    SDVariable standardized = Layers.standardize(x, eps, Layers.NormAxis.TOKEN_ROWS); // norm's affine: in fc1
     double gain = Layers.GELU_GAIN; // the GELU's two constant factors go to fc1 and fc2
-    SDVariable hidden = Layers.scaledGelu(Layers.linear(m.child("fc1"), normed, dim, mlpDim, 1.0, gain));
+    SDVariable hidden = Layers.scaledGelu(
+        Layers.linearAfterNorm(m.child("norm"), m.child("fc1"), standardized, dim, mlpDim, gain));
     SDVariable mlp = Layers.linear(m.child("fc2"), hidden, mlpDim, dim, gain, 1.0);
     return x.add(extension.mlpResidual(b, index, mlp, x));
   }
@@ -57,13 +58,19 @@ final class TinyVitBlock {
   private SDVariable attention(Scope a, SDVariable rows) {
     int n = window * window;
     int hd = dim / heads;
-    SDVariable normed = Layers.layerNorm(a.child("norm"), rows, dim, eps, Layers.NormAxis.TOKEN_ROWS);
+    SDVariable standardized = Layers.standardize(rows, eps, Layers.NormAxis.TOKEN_ROWS); // norm's affine: in qkv
     // Each head's slice of qkv is [q(hd), k(hd), v(hd)] (TinyViT's split), unlike SAM's [q; k; v] over all heads.
-    SDVariable[] qkv = a.sd().unstack(Layers.linear(a.child("qkv"), normed, dim, 3 * dim)
+    // The score scale goes into the query columns.
+    double[] gains = new double[3 * dim];
+    for (int i = 0; i < gains.length; i++) {
+      gains[i] = (i / hd) % 3 == 0 ? Math.pow(hd, -0.5) : 1.0;
+    }
+    SDVariable[] qkv = a.sd().unstack(
+        Layers.linearAfterNorm(a.child("norm"), a.child("qkv"), standardized, dim, 3 * dim, gains)
         .reshape(-1, n, heads, 3, hd).permute(3, 0, 2, 1, 4), 0, 3); // 3 x [B', heads, N, hd]
     SDVariable bias = AttentionBias.spread(a.param("attention_biases", heads, AttentionBias.offsets(window)), heads,
         window); // [heads, N, N]
-    SDVariable out = Layers.attention(qkv[0], qkv[1], qkv[2], Math.pow(hd, -0.5), bias)
+    SDVariable out = Layers.attention(qkv[0], qkv[1], qkv[2], 1.0, bias)
         .permute(0, 2, 1, 3).reshape(-1, dim); // [B' * N, C]
     return Layers.linear(a.child("proj"), out, dim, dim);
   }

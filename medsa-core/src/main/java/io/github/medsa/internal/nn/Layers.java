@@ -132,11 +132,7 @@ public final class Layers {
   public static SDVariable layerNorm(Scope s, SDVariable x, int dim, double eps, NormAxis layout) {
     int axis = layout.axis;
     int rank = layout.rank;
-    SameDiff sd = s.sd();
-    SDVariable mean = sd.mean(x, true, axis);
-    SDVariable centred = x.sub(mean);
-    SDVariable var = sd.mean(centred.mul(centred), true, axis);
-    SDVariable normed = centred.mul(sd.math.rsqrt(var.add(eps)));
+    SDVariable normed = standardize(x, eps, layout);
     SDVariable w = s.param("weight", dim);
     SDVariable b = s.param("bias", dim);
     if (axis == rank - 1) {
@@ -146,6 +142,66 @@ public final class Layers {
     java.util.Arrays.fill(bshape, 1);
     bshape[axis] = dim;
     return normed.mul(w.reshape(bshape)).add(b.reshape(bshape));
+  }
+
+  /**
+   * LayerNorm without its affine part: {@code (x - mean) / sqrt(var + eps)} along the layout's axis, biased
+   * variance.
+   *
+   * @param x the input, laid out as {@code layout} says
+   * @param eps added to the variance
+   * @param layout which axis is normalised
+   * @return the standardised input, same shape as {@code x}
+   */
+  public static SDVariable standardize(SDVariable x, double eps, NormAxis layout) {
+    SameDiff sd = x.getSameDiff();
+    SDVariable mean = sd.mean(x, true, layout.axis);
+    SDVariable centred = x.sub(mean);
+    SDVariable var = sd.mean(centred.mul(centred), true, layout.axis);
+    return centred.mul(sd.math.rsqrt(var.add(eps)));
+  }
+
+  /**
+   * {@code outGain * Linear(LayerNorm(x))} on token rows with the norm's {@code weight} and {@code bias} folded into
+   * the Linear's: {@code W diag(weight)} and {@code bias_linear + W bias_norm} (small tensors, computed once for
+   * frozen weights by {@code ConstantFolding}), so the activations skip the norm's two affine passes.
+   *
+   * @param norm the LayerNorm's scope (holds {@code weight} and {@code bias} of size {@code in})
+   * @param linear the Linear's scope (holds {@code weight [out, in]} and {@code bias [out]})
+   * @param standardized {@link #standardize}d rows {@code [n, in]}
+   * @param in the width
+   * @param out the Linear's output width
+   * @param outGain what the Linear's output is multiplied by (see {@link #scaledGelu})
+   * @return the output rows {@code [n, out]}
+   */
+  public static SDVariable linearAfterNorm(Scope norm, Scope linear, SDVariable standardized, int in, int out,
+      double outGain) {
+    double[] gains = new double[out];
+    java.util.Arrays.fill(gains, outGain);
+    return linearAfterNorm(norm, linear, standardized, in, out, gains);
+  }
+
+  /**
+   * {@link #linearAfterNorm(Scope, Scope, SDVariable, int, int, double)} with one gain per output column (attention
+   * folds its score scale into the query columns this way).
+   *
+   * @param norm the LayerNorm's scope (holds {@code weight} and {@code bias} of size {@code in})
+   * @param linear the Linear's scope (holds {@code weight [out, in]} and {@code bias [out]})
+   * @param standardized {@link #standardize}d rows {@code [n, in]}
+   * @param in the width
+   * @param out the Linear's output width
+   * @param outGains what each output column is multiplied by, {@code out} of them
+   * @return the output rows {@code [n, out]}
+   */
+  public static SDVariable linearAfterNorm(Scope norm, Scope linear, SDVariable standardized, int in, int out,
+      double[] outGains) {
+    SameDiff sd = linear.sd();
+    SDVariable gains = sd.constant(Nd4j.createFromArray(outGains).castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT));
+    SDVariable w = linear.param("weight", out, in);
+    SDVariable folded = w.mul(norm.param("weight", in)).mul(gains.reshape(out, 1)); // [out, in] * [in] * [out, 1]
+    SDVariable shift = sd.mmul(w, norm.param("bias", in).reshape(in, 1)).reshape(out); // W bias_norm
+    SDVariable bias = linear.param("bias", out).add(shift).mul(gains);
+    return sd.mmul(standardized, folded, false, true, false).add(bias);
   }
 
   /**
@@ -292,13 +348,16 @@ public final class Layers {
    * @param q queries {@code [..., Nq, c]}
    * @param k keys {@code [..., Nk, c]}
    * @param v values {@code [..., Nk, c']}
-   * @param scale multiplies the scores (usually {@code 1 / sqrt(c)})
+   * @param scale multiplies the scores (usually {@code 1 / sqrt(c)}; 1 if {@code q} is already scaled)
    * @param bias added to the scores {@code [..., Nq, Nk]} (broadcast), or null for none
    * @return the attention output {@code [..., Nq, c']}
    */
   public static SDVariable attention(SDVariable q, SDVariable k, SDVariable v, double scale, SDVariable bias) {
     SameDiff sd = q.getSameDiff();
-    SDVariable scores = sd.mmul(q, k, false, true, false).mul(scale);
+    SDVariable scores = sd.mmul(q, k, false, true, false);
+    if (scale != 1.0) { // 1 where the caller folded the scale into the queries
+      scores = scores.mul(scale);
+    }
     if (bias != null) {
       scores = scores.add(bias);
     }
