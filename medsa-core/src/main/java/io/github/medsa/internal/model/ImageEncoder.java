@@ -76,7 +76,7 @@ public final class ImageEncoder implements EncoderGraph {
       x = block(s.child("blocks." + i), i, x);
       sd.identity(blockTap(i), x.reshape(-1, g, g, dim));
     }
-    return neck(s.child("neck"), x.reshape(-1, g, g, dim).permute(0, 3, 1, 2), dim, cfg.promptEmbedDim());
+    return neck(s.child("neck"), x.reshape(-1, g, g, dim), dim, cfg.promptEmbedDim());
   }
 
   /** {@code pos_embed} at the checkpoint's grid, resized bicubically to the input grid when they differ. */
@@ -216,13 +216,16 @@ public final class ImageEncoder implements EncoderGraph {
 
   /**
    * Conv 1x1 -> LayerNorm2d -> conv 3x3 -> LayerNorm2d, no biases on the convolutions, no activation: SAM's neck,
-   * which MobileSAM's TinyViT reuses. {@code x} is {@code [B, in, g, g]}.
+   * which MobileSAM's TinyViT reuses. {@code x} is the encoder's channels-last grid {@code [B, g, g, in]}; the output
+   * is SAM's embedding layout {@code [B, out, g, g]}. It runs channels-last, where oneDNN's convolutions are faster
+   * and LayerNorm2d reduces over contiguous channels, and permutes once at the end.
    */
   static SDVariable neck(Scope n, SDVariable x, int in, int out) {
     double eps = Layers.LAYER_NORM_2D_EPS;
-    x = Layers.conv2d(n.child("0"), x, in, out, 1, 1, 0, false);
-    x = Layers.layerNorm(n.child("1"), x, out, eps, Layers.NormAxis.CHANNELS);
-    x = Layers.conv2d(n.child("2"), x, out, out, 3, 1, 1, false);
-    return Layers.layerNorm(n.child("3"), x, out, eps, Layers.NormAxis.CHANNELS);
+    Layers.GridLayout nhwc = Layers.GridLayout.NHWC;
+    x = Layers.conv2d(n.child("0"), x, in, out, 1, 1, 0, false, nhwc);
+    x = Layers.layerNorm(n.child("1"), x, out, eps, Layers.NormAxis.CHANNELS_LAST);
+    x = Layers.conv2d(n.child("2"), x, out, out, 3, 1, 1, false, nhwc);
+    return Layers.layerNorm(n.child("3"), x, out, eps, Layers.NormAxis.CHANNELS_LAST).permute(0, 3, 1, 2);
   }
 }

@@ -86,7 +86,7 @@ public final class TinyVitEncoder implements EncoderGraph {
       root.sd().identity(layerTap(l), tokens.reshape(-1, square(gOut), outDim));
     }
     int g = cfg.gridSize();
-    return ImageEncoder.neck(s.child("neck"), tokens.reshape(-1, g, g, sizes.outputDim()).permute(0, 3, 1, 2),
+    return ImageEncoder.neck(s.child("neck"), tokens.reshape(-1, g, g, sizes.outputDim()),
         sizes.outputDim(), cfg.promptEmbedDim());
   }
 

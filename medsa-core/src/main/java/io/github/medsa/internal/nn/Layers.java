@@ -107,7 +107,9 @@ public final class Layers {
     /** Token rows {@code [n, C]}: {@code torch.nn.LayerNorm(C)} over the last axis. */
     TOKEN_ROWS(1, 2),
     /** NCHW grids {@code [B, C, H, W]}: SAM's {@code LayerNorm2d}, over the channels at each position. */
-    CHANNELS(1, 4);
+    CHANNELS(1, 4),
+    /** Channels-last grids {@code [B, H, W, C]}: SAM's {@code LayerNorm2d} on that layout. */
+    CHANNELS_LAST(3, 4);
 
     private final int axis;
     private final int rank;
@@ -303,8 +305,27 @@ public final class Layers {
    */
   public static SDVariable conv2d(Scope s, SDVariable x, int in, int out, int k, int stride, int pad,
       boolean bias) {
+    return conv2d(s, x, in, out, k, stride, pad, bias, GridLayout.NCHW);
+  }
+
+  /**
+   * {@code torch.nn.Conv2d} on a grid laid out as {@code layout} says, weight {@code [out, in, k, k]}.
+   *
+   * @param s the module's scope (holds {@code weight}, and {@code bias} if it has one)
+   * @param x the input grid
+   * @param in input channels
+   * @param out output channels
+   * @param k kernel size (square)
+   * @param stride stride along both axes
+   * @param pad zero padding on every side, in pixels
+   * @param bias whether the module has a bias
+   * @param layout how input and output are laid out
+   * @return the output grid, same layout
+   */
+  public static SDVariable conv2d(Scope s, SDVariable x, int in, int out, int k, int stride, int pad, boolean bias,
+      GridLayout layout) {
     SDVariable w = convWeight(s, in, out, k);
-    Conv2DConfig cfg = convConfig(k, stride, pad, GridLayout.NCHW);
+    Conv2DConfig cfg = convConfig(k, stride, pad, layout);
     return bias ? s.sd().cnn.conv2d(x, w, s.param("bias", out), cfg) : s.sd().cnn.conv2d(x, w, cfg);
   }
 
