@@ -3,7 +3,9 @@ package io.github.medsa.image;
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
+import java.nio.FloatBuffer;
 import java.util.Arrays;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -94,16 +96,23 @@ public final class SamPreprocessor {
     int h = resized.height();
     int w = resized.width();
     byte[] rgb = resized.rawRgb();
-    float[] out = new float[3 * s * s];
-    for (int y = 0; y < h; y++) {
-      for (int x = 0; x < w; x++) {
-        int p = (y * w + x) * 3;
-        for (int c = 0; c < 3; c++) {
-          out[(c * s + y) * s + x] = ((rgb[p + c] & 0xff) - mean[c]) / std[c];
+    INDArray pixels = Nd4j.create(DataType.FLOAT, 1, 3, s, s); // zeros: the padding
+    // Written straight into the array's native memory, one channel plane at a time; a byte has 256 values, so
+    // each channel's (v - mean) / std comes from a table of the same float32 results.
+    FloatBuffer out = pixels.data().asNioFloat();
+    float[] normalised = new float[256];
+    for (int c = 0; c < 3; c++) {
+      for (int v = 0; v < 256; v++) {
+        normalised[v] = (v - mean[c]) / std[c];
+      }
+      for (int y = 0; y < h; y++) {
+        int row = (c * s + y) * s;
+        int p = y * w * 3 + c;
+        for (int x = 0; x < w; x++, p += 3) {
+          out.put(row + x, normalised[rgb[p] & 0xff]);
         }
       }
     }
-    INDArray pixels = Nd4j.create(out, new long[] {1, 3, s, s}, 'c');
     return new PreparedImage(pixels, image.height(), image.width(), h, w);
   }
 
