@@ -44,7 +44,7 @@ final class BatchCommand implements Callable<Integer> {
   String checkpoint;
 
   @Option(names = "--backbone", defaultValue = "vit_b",
-      description = "The checkpoint's encoder: vit_b, vit_l, vit_h (or tiny_vit where built in); default "
+      description = "The checkpoint's encoder: vit_b, vit_l, vit_h or tiny_vit; default "
           + "${DEFAULT-VALUE}. Ignored with --config.")
   String backbone;
 

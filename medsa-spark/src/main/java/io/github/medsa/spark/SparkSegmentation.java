@@ -177,7 +177,7 @@ public final class SparkSegmentation {
     }
 
     /**
-     * The sizes of an official encoder ({@link Backbone#VIT_B}, ...; the TinyViT one, {@code Backbone.TINY_VIT}, where present).
+     * The sizes of an official encoder ({@link Backbone#VIT_B}, ..., {@link Backbone#TINY_VIT}).
      *
      * @param backbone the encoder
      * @return this builder
@@ -190,7 +190,7 @@ public final class SparkSegmentation {
     /**
      * The same by name, case-insensitive ({@code vit_b}).
      *
-     * @param name vit_b, vit_l, vit_h (or tiny_vit where present)
+     * @param name vit_b, vit_l, vit_h or tiny_vit
      * @return this builder
      */
     public Builder backbone(String name) {
