@@ -28,7 +28,7 @@ final class Conv2dBn {
   static SDVariable conv(Scope s, SDVariable x, int in, int out, int k, int stride, double inGain, double outGain) {
     BatchNorm bn = BatchNorm.of(s.child("bn"), out, inGain, outGain);
     SDVariable w = Layers.convWeight(s.child("c"), in, out, k).mul(bn.scale); // [k, k, in, out] * [out]
-    return s.sd().cnn.conv2d(x, w, bn.shift, Layers.convConfig(k, stride, k / 2, GridLayout.NHWC));
+    return Layers.conv2d(x, w, bn.shift, k, stride, k / 2, GridLayout.NHWC);
   }
 
   /**
@@ -39,7 +39,7 @@ final class Conv2dBn {
       double outGain) {
     BatchNorm bn = BatchNorm.of(s.child("bn"), channels, inGain, outGain);
     SDVariable w = Layers.depthwiseWeight(s.child("c"), channels, k).mul(bn.scale.reshape(channels, 1)); // [k,k,C,1]
-    return s.sd().cnn.depthWiseConv2d(x, w, bn.shift, Layers.convConfig(k, stride, k / 2, GridLayout.NHWC));
+    return Layers.depthwiseConv2d(x, w, bn.shift, k, stride, k / 2, GridLayout.NHWC);
   }
 
   /**

@@ -55,8 +55,7 @@ public final class Layers {
    * @return the output rows {@code [n, out]}
    */
   public static SDVariable linear(Scope s, SDVariable x, int in, int out, boolean bias) {
-    SDVariable y = s.sd().mmul(x, s.param("weight", out, in), false, true, false);
-    return bias ? y.add(s.param("bias", out)) : y;
+    return rowsTimes(x, s.param("weight", out, in), bias ? s.param("bias", out) : null);
   }
 
   /**
@@ -72,8 +71,13 @@ public final class Layers {
    * @return the output rows {@code [n, out]}
    */
   public static SDVariable linear(Scope s, SDVariable x, int in, int out, double inGain, double outGain) {
-    SDVariable w = s.param("weight", out, in).mul(inGain * outGain);
-    return s.sd().mmul(x, w, false, true, false).add(s.param("bias", out).mul(outGain));
+    return rowsTimes(x, s.param("weight", out, in).mul(inGain * outGain), s.param("bias", out).mul(outGain));
+  }
+
+  /** {@code x W^T + b} on rows {@code [n, in]}, weight {@code [out, in]}, bias {@code [out]} or null. */
+  private static SDVariable rowsTimes(SDVariable x, SDVariable weight, SDVariable bias) {
+    SDVariable y = x.getSameDiff().mmul(x, weight, false, true, false);
+    return bias == null ? y : y.add(bias);
   }
 
   /**
@@ -202,8 +206,7 @@ public final class Layers {
     SDVariable w = linear.param("weight", out, in);
     SDVariable folded = w.mul(norm.param("weight", in)).mul(gains.reshape(out, 1)); // [out, in] * [in] * [out, 1]
     SDVariable shift = sd.mmul(w, norm.param("bias", in).reshape(in, 1)).reshape(out); // W bias_norm
-    SDVariable bias = linear.param("bias", out).add(shift).mul(gains);
-    return sd.mmul(standardized, folded, false, true, false).add(bias);
+    return rowsTimes(standardized, folded, linear.param("bias", out).add(shift).mul(gains));
   }
 
   /**
@@ -251,16 +254,49 @@ public final class Layers {
   /**
    * A convolution's configuration: square kernel {@code k}, equal strides and zero padding, dilation 1, weights in
    * SameDiff's default YXIO layout (its OIYX option has a broken backward pass in M2.1).
+   */
+  private static Conv2DConfig convConfig(int k, int stride, int pad, GridLayout layout) {
+    return Conv2DConfig.builder().kH(k).kW(k).sH(stride).sW(stride).pH(pad).pW(pad).dataFormat(layout.name())
+        .weightsFormat(WeightsFormat.YXIO).build();
+  }
+
+  /**
+   * A convolution with a weight already in SameDiff's layout ({@link #convWeight}, possibly with factors folded in).
    *
-   * @param k kernel size
+   * @param x the input grid
+   * @param weight {@code [k, k, in, out]}
+   * @param bias {@code [out]}, or null for none
+   * @param k kernel size (square)
    * @param stride stride along both axes
    * @param pad zero padding on every side, in pixels
    * @param layout how input and output are laid out
-   * @return the configuration for {@code conv2d} and {@code depthWiseConv2d}
+   * @return the output grid, same layout
    */
-  public static Conv2DConfig convConfig(int k, int stride, int pad, GridLayout layout) {
-    return Conv2DConfig.builder().kH(k).kW(k).sH(stride).sW(stride).pH(pad).pW(pad).dataFormat(layout.name())
-        .weightsFormat(WeightsFormat.YXIO).build();
+  public static SDVariable conv2d(SDVariable x, SDVariable weight, SDVariable bias, int k, int stride, int pad,
+      GridLayout layout) {
+    Conv2DConfig cfg = convConfig(k, stride, pad, layout);
+    SameDiff sd = x.getSameDiff();
+    return bias == null ? sd.cnn.conv2d(x, weight, cfg) : sd.cnn.conv2d(x, weight, bias, cfg);
+  }
+
+  /**
+   * A depthwise convolution ({@code groups = channels}) with a weight already in SameDiff's layout
+   * ({@link #depthwiseWeight}, possibly with factors folded in).
+   *
+   * @param x the input grid
+   * @param weight {@code [k, k, channels, 1]}
+   * @param bias {@code [channels]}, or null for none
+   * @param k kernel size (square)
+   * @param stride stride along both axes
+   * @param pad zero padding on every side, in pixels
+   * @param layout how input and output are laid out
+   * @return the output grid, same layout
+   */
+  public static SDVariable depthwiseConv2d(SDVariable x, SDVariable weight, SDVariable bias, int k, int stride,
+      int pad, GridLayout layout) {
+    Conv2DConfig cfg = convConfig(k, stride, pad, layout);
+    SameDiff sd = x.getSameDiff();
+    return bias == null ? sd.cnn.depthWiseConv2d(x, weight, cfg) : sd.cnn.depthWiseConv2d(x, weight, bias, cfg);
   }
 
   /**
@@ -324,25 +360,7 @@ public final class Layers {
    */
   public static SDVariable conv2d(Scope s, SDVariable x, int in, int out, int k, int stride, int pad, boolean bias,
       GridLayout layout) {
-    SDVariable w = convWeight(s, in, out, k);
-    Conv2DConfig cfg = convConfig(k, stride, pad, layout);
-    return bias ? s.sd().cnn.conv2d(x, w, s.param("bias", out), cfg) : s.sd().cnn.conv2d(x, w, cfg);
-  }
-
-  /**
-   * A depthwise {@code torch.nn.Conv2d} ({@code groups = channels}, no bias) on NCHW input, weight
-   * {@code [channels, 1, k, k]}.
-   *
-   * @param s the module's scope (holds {@code weight})
-   * @param x the input {@code [B, channels, H, W]}
-   * @param channels the number of channels (and groups)
-   * @param k kernel size (square)
-   * @param stride stride along both axes
-   * @param pad zero padding on every side, in pixels
-   * @return the output {@code [B, channels, H', W']}
-   */
-  public static SDVariable depthwiseConv2d(Scope s, SDVariable x, int channels, int k, int stride, int pad) {
-    return s.sd().cnn.depthWiseConv2d(x, depthwiseWeight(s, channels, k), convConfig(k, stride, pad, GridLayout.NCHW));
+    return conv2d(x, convWeight(s, in, out, k), bias ? s.param("bias", out) : null, k, stride, pad, layout);
   }
 
   /**

@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -17,8 +17,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * {@link Layers#depthwiseConv2d} against a hand-written float64 loop (PyTorch's {@code groups = channels}
- * convolution) and its gradients against central differences: TinyViT's local convolution sits between the
- * adapters, so training differentiates through it.
+ * convolution) and its gradients against central differences, in both grid layouts: TinyViT's local convolution
+ * (channels-last, through {@code Conv2dBn}) sits between the adapters, so training differentiates through it.
  */
 class DepthwiseConvTest {
   private static final int C = 3;
@@ -48,11 +48,15 @@ class DepthwiseConvTest {
     return sum;
   }
 
-  private static SameDiff graph(INDArray x, INDArray w, int stride) {
+  /** The convolution of {@code x} (NCHW, as the reference) run in {@code layout}; its output back in NCHW. */
+  private static SameDiff graph(INDArray x, INDArray w, int stride, Layers.GridLayout layout) {
     SameDiff sd = SameDiff.create();
     SDVariable in = sd.var("x", x);
     Scope s = Scope.root(sd, (g, name, shape) -> g.var(name, w));
-    SDVariable out = Layers.depthwiseConv2d(s.child("conv"), in, C, 3, stride, 1);
+    SDVariable weight = Layers.depthwiseWeight(s.child("conv"), C, 3);
+    boolean nhwc = layout == Layers.GridLayout.NHWC;
+    SDVariable grid = Layers.depthwiseConv2d(nhwc ? in.permute(0, 2, 3, 1) : in, weight, null, 3, stride, 1, layout);
+    SDVariable out = nhwc ? grid.permute(0, 3, 1, 2) : grid;
     SDVariable weights = sd.constant("probe", Nd4j.linspace(DataType.DOUBLE, 1, out.eval().length(), 1)
         .reshape(out.eval().shape()));
     sd.identity("out", out);
@@ -62,12 +66,12 @@ class DepthwiseConvTest {
   }
 
   @ParameterizedTest
-  @ValueSource(ints = {1, 2})
-  void forwardIsPyTorchsGroupedConvolution(int stride) {
+  @CsvSource({"1, NCHW", "2, NCHW", "1, NHWC", "2, NHWC"})
+  void forwardIsPyTorchsGroupedConvolution(int stride, Layers.GridLayout layout) {
     Random rng = new Random(7);
     INDArray x = random(rng, 2, C, H, W);
     INDArray w = random(rng, C, 1, 3, 3);
-    INDArray out = graph(x, w, stride).output(Map.of(), "out").get("out");
+    INDArray out = graph(x, w, stride, layout).output(Map.of(), "out").get("out");
     int ho = (H - 1) / stride + 1;
     int wo = (W - 1) / stride + 1;
     assertThat(out.shape()).containsExactly(2, C, ho, wo);
@@ -85,12 +89,12 @@ class DepthwiseConvTest {
   }
 
   @ParameterizedTest
-  @ValueSource(ints = {1, 2})
-  void gradientsMatchCentralDifferences(int stride) {
+  @CsvSource({"1, NCHW", "2, NCHW", "1, NHWC", "2, NHWC"})
+  void gradientsMatchCentralDifferences(int stride, Layers.GridLayout layout) {
     Random rng = new Random(11);
     INDArray x = random(rng, 2, C, H, W);
     INDArray w = random(rng, C, 1, 3, 3);
-    SameDiff sd = graph(x, w, stride);
+    SameDiff sd = graph(x, w, stride, layout);
     Map<String, INDArray> grads = sd.calculateGradients(Map.of(), List.of("x", "conv.weight"));
     for (String name : List.of("x", "conv.weight")) {
       INDArray param = sd.getArrForVarName(name);
@@ -122,7 +126,8 @@ class DepthwiseConvTest {
       asked[0] = shape;
       return g.var(name, Nd4j.zeros(DataType.FLOAT, shape));
     });
-    Layers.depthwiseConv2d(s.child("local_conv.c"), sd.placeHolder("x", DataType.FLOAT, 1, 5, 8, 8), 5, 3, 1, 1);
+    SDVariable weight = Layers.depthwiseWeight(s.child("local_conv.c"), 5, 3);
     assertThat(asked[0]).containsExactly(5, 1, 3, 3);
+    assertThat(weight.eval().shape()).containsExactly(3, 3, 5, 1);
   }
 }
